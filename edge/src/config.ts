@@ -1,0 +1,133 @@
+import type { Env } from './env';
+
+export interface Config {
+  issuers: string[];
+  secret: string;
+  allowedOrigins: string[];
+  s3: {
+    bucket: string;
+    region: string;
+    endpoint: string | undefined;
+    forcePathStyle: boolean;
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
+  cdn: {
+    domain: string;
+    keyPairId: string;
+    privateKey: string;
+    distributionId: string | undefined;
+    apiEndpoint: string | undefined;
+    ipRestrict: boolean;
+  };
+  uploadUrlTtl: number;
+  playbackUrlTtl: number;
+  limits: { uploadsPerHour: number; playbacksPerHour: number; eventsPerHour: number };
+  /** 0 keeps videos forever. */
+  retentionDays: number;
+  unclaimedGraceDays: number;
+  abandonedGraceHours: number;
+  cleanup: { batchSize: number; maxBatches: number };
+  prices: { storageGbMonth: number; deliveryGb: number };
+  devMode: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function required(env: Env, name: keyof Env): string {
+  const value = env[name];
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigError(`${name} is not set`);
+  }
+  return value.trim();
+}
+
+function optional(env: Env, name: keyof Env): string | undefined {
+  const value = env[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function number(env: Env, name: keyof Env, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: keyof Env): boolean {
+  return /^(1|true|yes|on)$/i.test(optional(env, name) ?? '');
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+}
+
+/** Secrets set with `wrangler secret put` often arrive with literal `\n`. */
+function pem(raw: string): string {
+  return raw.includes('\\n') ? raw.replace(/\\n/g, '\n') : raw;
+}
+
+/**
+ * Parses the bindings once per request. Fails loudly (500 with the variable's
+ * name) rather than running with a half-configured bucket or CDN.
+ */
+export function loadConfig(env: Env): Config {
+  const issuers = list(required(env, 'MOODLE_ISSUERS'));
+  const secret = required(env, 'MOODLE_SHARED_SECRET');
+  if (secret.length < 32) throw new ConfigError('MOODLE_SHARED_SECRET must be at least 32 characters');
+  const origins = optional(env, 'ALLOWED_ORIGINS');
+  return {
+    issuers,
+    secret,
+    allowedOrigins: origins ? list(origins) : issuers.map((site) => new URL(site).origin),
+    s3: {
+      bucket: required(env, 'S3_BUCKET'),
+      region: required(env, 'S3_REGION'),
+      endpoint: optional(env, 'S3_ENDPOINT'),
+      // A custom endpoint (Ceph RGW, a local server) rarely has wildcard DNS for buckets.
+      forcePathStyle: optional(env, 'S3_FORCE_PATH_STYLE') !== undefined
+        ? flag(env, 'S3_FORCE_PATH_STYLE')
+        : optional(env, 'S3_ENDPOINT') !== undefined,
+      accessKeyId: required(env, 'AWS_ACCESS_KEY_ID'),
+      secretAccessKey: required(env, 'AWS_SECRET_ACCESS_KEY'),
+    },
+    cdn: {
+      domain: required(env, 'CLOUDFRONT_DOMAIN').replace(/\/+$/, ''),
+      keyPairId: required(env, 'CLOUDFRONT_KEY_PAIR_ID'),
+      privateKey: pem(required(env, 'CLOUDFRONT_PRIVATE_KEY')),
+      distributionId: optional(env, 'CLOUDFRONT_DISTRIBUTION_ID'),
+      apiEndpoint: optional(env, 'CLOUDFRONT_API_ENDPOINT'),
+      ipRestrict: flag(env, 'PLAYBACK_IP_RESTRICT'),
+    },
+    // S3 checks a POST policy's expiry when the request starts, so one hour suffices even for 5 GB.
+    // Seconds are allowed so tests can watch S3 refuse an expired policy.
+    uploadUrlTtl: number(env, 'UPLOAD_URL_TTL_SECONDS', 3600, 1, 7 * 86400),
+    playbackUrlTtl: number(env, 'PLAYBACK_URL_TTL_SECONDS', 86400, 60, 7 * 86400),
+    limits: {
+      uploadsPerHour: number(env, 'RATE_LIMIT_UPLOADS_PER_HOUR', 10, 1, 100000),
+      playbacksPerHour: number(env, 'RATE_LIMIT_PLAYBACKS_PER_HOUR', 100, 1, 100000),
+      eventsPerHour: number(env, 'RATE_LIMIT_EVENTS_PER_HOUR', 120, 1, 100000),
+    },
+    retentionDays: number(env, 'RETENTION_DAYS', 365, 0, 36500),
+    unclaimedGraceDays: number(env, 'UNCLAIMED_GRACE_DAYS', 7, 1, 365),
+    abandonedGraceHours: number(env, 'ABANDONED_GRACE_HOURS', 6, 0, 24 * 30),
+    cleanup: {
+      // DeleteObjects takes at most 1000 keys.
+      batchSize: number(env, 'CLEANUP_BATCH_SIZE', 1000, 1, 1000),
+      // Each batch costs 2 subrequests and ~3 D1 queries; 5 stays far inside the free plan's 50.
+      maxBatches: number(env, 'CLEANUP_MAX_BATCHES', 5, 1, 200),
+    },
+    prices: {
+      // AWS list prices, us-east-1, first tier: S3 Standard storage and CloudFront transfer out.
+      storageGbMonth: number(env, 'PRICE_STORAGE_GB_MONTH', 0.023, 0, 1000),
+      deliveryGb: number(env, 'PRICE_DELIVERY_GB', 0.085, 0, 1000),
+    },
+    devMode: flag(env, 'DEV_MODE'),
+  };
+}

@@ -1,0 +1,324 @@
+/**
+ * The one contract between the Moodle shell, the components and the edge:
+ * request/response shapes, token and receipt claims, error codes and the
+ * limits both sides must agree on. `moodle-plugin/classes/contract.php`
+ * mirrors the values here; test/contract asserts the two agree.
+ */
+
+/** S3 refuses a single POST/PUT above 5 GiB, so no assignment may allow more. */
+export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
+
+/** Video containers a student may hand in: extension → the MIME types browsers report for it. */
+export const VIDEO_TYPES = {
+  mp4: ['video/mp4'],
+  mov: ['video/quicktime'],
+  avi: ['video/x-msvideo', 'video/avi', 'video/msvideo'],
+  mkv: ['video/x-matroska'],
+  webm: ['video/webm'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type VideoExtension = keyof typeof VIDEO_TYPES;
+
+/** Audiences: a token Moodle signs for the edge, a receipt the edge signs for Moodle. */
+export const TOKEN_AUDIENCE = 's3video';
+export const RECEIPT_AUDIENCE = 's3video-receipt';
+export const RECEIPT_ISSUER = 's3video-edge';
+
+export type Role = 'student' | 'teacher' | 'admin';
+
+/**
+ * `claim` is the server-to-server scope Moodle uses when a form is saved;
+ * the browser never holds one, so a student cannot attach a video without
+ * Moodle's own save path.
+ */
+export type Scope = 'upload' | 'view' | 'admin' | 'claim';
+
+interface BaseClaims {
+  iss: string;
+  aud: typeof TOKEN_AUDIENCE;
+  sub: string;
+  role: Role;
+  iat: number;
+  exp: number;
+}
+
+export interface UploadClaims extends BaseClaims {
+  scope: 'upload';
+  courseid: number;
+  assignmentid: number;
+  submissionid: number;
+  maxbytes: number;
+  coursename?: string;
+  assignmentname?: string;
+  fullname?: string;
+}
+
+export interface ViewClaims extends BaseClaims {
+  scope: 'view';
+  courseid: number;
+  assignmentid: number;
+  submissionid: number;
+}
+
+export interface ClaimClaims extends BaseClaims {
+  scope: 'claim';
+  courseid: number;
+  assignmentid: number;
+  submissionid: number;
+}
+
+export interface AdminClaims extends BaseClaims {
+  scope: 'admin';
+}
+
+export type TokenClaims = UploadClaims | ViewClaims | ClaimClaims | AdminClaims;
+
+/** What the edge vouches for when an upload is confirmed. */
+export interface ReceiptClaims {
+  iss: typeof RECEIPT_ISSUER;
+  aud: typeof RECEIPT_AUDIENCE;
+  /** The Moodle site that issued the upload token: a receipt is only good there. */
+  site: string;
+  sub: string;
+  videoid: number;
+  s3_key: string;
+  filesize: number;
+  duration: number | null;
+  mimetype: string;
+  courseid: number;
+  assignmentid: number;
+  submissionid: number;
+  iat: number;
+  exp: number;
+}
+
+export const ERROR_CODES = {
+  // 400
+  INVALID_JSON: 400,
+  INVALID_REQUEST: 400,
+  // 401
+  MISSING_TOKEN: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_EXPIRED: 401,
+  // 403
+  WRONG_SCOPE: 403,
+  FORBIDDEN: 403,
+  // 404 / 410
+  NOT_FOUND: 404,
+  UPLOAD_NOT_FOUND: 404,
+  VIDEO_NOT_FOUND: 404,
+  VIDEO_DELETED: 410,
+  // 409
+  OBJECT_NOT_UPLOADED: 409,
+  SIZE_MISMATCH: 409,
+  UPLOAD_NOT_PENDING: 409,
+  // 413 / 415
+  FILE_TOO_LARGE: 413,
+  REQUEST_TOO_LARGE: 413,
+  UNSUPPORTED_TYPE: 415,
+  // 429
+  RATE_LIMITED: 429,
+  // 500 / 502
+  INTERNAL_ERROR: 500,
+  STORAGE_ERROR: 502,
+  CDN_ERROR: 502,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Every non-2xx answer of the edge has exactly this body. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** The request field at fault, for validation errors. */
+    field?: string;
+  };
+}
+
+// ---- POST /api/upload-url ------------------------------------------------
+
+export interface UploadUrlRequest {
+  assignmentid: number;
+  submissionid: number;
+  filename: string;
+  filesize: number;
+  mimetype: string;
+}
+
+export interface UploadUrlResponse {
+  /** POST target: the bucket URL. */
+  presigned_url: string;
+  /** Form fields to send before the file field, in this order. */
+  fields: Record<string, string>;
+  s3_key: string;
+  /** ISO 8601: when S3 stops accepting this POST. */
+  expires_at: string;
+}
+
+// ---- POST /api/confirm-upload --------------------------------------------
+
+export interface ConfirmUploadRequest {
+  assignmentid: number;
+  submissionid: number;
+  s3_key: string;
+  filesize: number;
+  /** Seconds, as the browser read it from the file; absent when it could not. */
+  duration?: number | null;
+}
+
+export interface ConfirmUploadResponse {
+  success: true;
+  message: string;
+  videoid: number;
+  /** JWT with {@link ReceiptClaims}: the form hands it to Moodle on save. */
+  receipt: string;
+}
+
+// ---- POST /api/claim (Moodle server → edge) -----------------------------
+
+export interface ClaimRequest {
+  receipt: string;
+}
+
+export interface ClaimResponse {
+  success: true;
+  videoid: number;
+  /** The video this claim replaced, now retired; null for the first claim. */
+  replaced_videoid: number | null;
+}
+
+// ---- POST /api/events -----------------------------------------------------
+
+export const CLIENT_EVENT_TYPES = ['upload_failure', 'upload_retry', 'playback_failure'] as const;
+export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
+
+export type EventType =
+  | ClientEventType
+  | 'upload_start'
+  | 'upload_success'
+  | 'upload_claimed'
+  | 'playback_access'
+  | 'video_deletion'
+  | 'cleanup_run';
+
+export interface ClientEventRequest {
+  event_type: ClientEventType;
+  assignmentid?: number;
+  submissionid?: number;
+  s3_key?: string;
+  error_code?: string;
+  error_message?: string;
+  /** Free-form browser context (user agent, attempt, HTTP status…). Stored, never trusted. */
+  error_context?: Record<string, unknown>;
+  file_size?: number;
+  duration?: number;
+  retry_count?: number;
+}
+
+export interface ClientEventResponse {
+  success: true;
+}
+
+// ---- GET /api/playback-url?submissionid= ----------------------------------
+
+export interface PlaybackUrlResponse {
+  signed_url: string;
+  expires_at: string;
+  videoid: number;
+  mimetype: string;
+  filesize: number;
+  duration: number | null;
+}
+
+// ---- GET /api/video?submissionid= (what the uploader shows before a replace)
+
+export interface VideoSummary {
+  videoid: number;
+  filename: string;
+  filesize: number;
+  duration: number | null;
+  mimetype: string;
+  status: VideoStatus;
+  uploaded_at: string;
+  claimed: boolean;
+}
+
+// ---- admin ----------------------------------------------------------------
+
+export type VideoStatus = 'pending' | 'ready' | 'error' | 'deleted';
+export const VIDEO_STATUSES: readonly VideoStatus[] = ['pending', 'ready', 'error', 'deleted'];
+export const STATS_PERIODS = [7, 30, 90, 365] as const;
+export type StatsPeriod = (typeof STATS_PERIODS)[number];
+
+export interface AdminStatsResponse {
+  days: StatsPeriod;
+  /** Upload sessions started in the period. */
+  total_uploads: number;
+  successful_uploads: number;
+  failed_uploads: number;
+  /** successful / total, 0…1; null when nothing was uploaded. */
+  success_rate: number | null;
+  /** Bytes of every video now stored (status ready), whenever uploaded. */
+  total_storage_bytes: number;
+  ready_videos: number;
+  playbacks: number;
+  estimated_monthly_cost: {
+    currency: 'USD';
+    storage: number;
+    delivery: number;
+    total: number;
+    storage_price_per_gb_month: number;
+    delivery_price_per_gb: number;
+  };
+  recent_failures: Array<{
+    id: number;
+    event_type: EventType;
+    error_code: string | null;
+    error_message: string | null;
+    userid: string;
+    s3_key: string | null;
+    timestamp: string;
+  }>;
+  error_breakdown: Array<{ error_code: string; count: number }>;
+}
+
+export interface AdminVideo {
+  id: number;
+  courseid: number;
+  coursename: string | null;
+  assignmentid: number;
+  assignmentname: string | null;
+  submissionid: number;
+  userid: string;
+  fullname: string | null;
+  filename: string;
+  s3_key: string;
+  status: VideoStatus;
+  file_size: number | null;
+  duration: number | null;
+  mime_type: string;
+  claimed: boolean;
+  uploaded_at: string;
+  deleted_at: string | null;
+}
+
+export interface AdminVideosResponse {
+  videos: AdminVideo[];
+  total: number;
+  page: number;
+  perpage: number;
+}
+
+export interface AdminDeleteResponse {
+  success: true;
+  videoid: number;
+  invalidation_id: string | null;
+}
+
+export interface PingResponse {
+  ok: true;
+  /** The issuer the edge saw, echoed so the Moodle settings check can show it. */
+  issuer: string;
+  time: string;
+}

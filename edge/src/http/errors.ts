@@ -1,0 +1,26 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ERROR_CODES, type ErrorBody, type ErrorCode } from '../contract';
+
+/** An expected refusal: its code fixes the status, so the two never disagree. */
+export class ApiError extends HTTPException {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(ERROR_CODES[code] as ContentfulStatusCode, { message });
+  }
+
+  body(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
+  }
+}
+
+export function errorResponse(err: ApiError): Response {
+  return new Response(JSON.stringify(err.body()), {
+    status: err.status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...err.headers },
+  });
+}

@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import type { PlaybackUrlResponse, UploadClaims, VideoSummary, ViewClaims } from '../contract';
+import { assertSameResource, requireToken } from '../http/auth';
+import { ApiError } from '../http/errors';
+import type { AppEnv } from '../http/app-env';
+import { queryInt } from '../http/validate';
+import { insertEvent } from '../services/events';
+import { signPlaybackUrl } from '../services/cdn';
+import { consume, rateKey } from '../services/rate-limit';
+import { currentVideo, type VideoRow } from '../services/videos';
+
+export const playback = new Hono<AppEnv>();
+
+async function requireCurrent(db: D1Database, site: string, submissionid: number): Promise<VideoRow> {
+  const video = await currentVideo(db, site, submissionid);
+  if (!video) throw new ApiError('VIDEO_NOT_FOUND', 'This submission has no video.');
+  if (video.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', 'This video has been deleted.');
+  return video;
+}
+
+playback.get('/playback-url', requireToken('view'), async (c) => {
+  const claims = c.var.claims as ViewClaims;
+  const { config, now } = c.var;
+  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
+  assertSameResource(claims, { submissionid });
+  const video = await requireCurrent(c.env.DB, claims.iss, submissionid);
+
+  const limit = await consume(c.env.RATE_LIMITS, rateKey('playback', claims.iss, claims.sub), config.limits.playbacksPerHour, 3600, now);
+  if (!limit.ok) {
+    throw new ApiError('RATE_LIMITED', `Too many video links requested this hour; try again in ${Math.ceil(limit.retryAfter / 60)} minutes.`, undefined, {
+      'Retry-After': String(limit.retryAfter),
+    });
+  }
+  const expires = now + config.playbackUrlTtl;
+  const signed = signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
+  await insertEvent(c.env.DB, {
+    site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'playback_access',
+    assignmentid: video.assignmentid, submissionid, s3_key: video.s3_key, file_size: video.file_size, timestamp: now,
+  }).run();
+  return c.json<PlaybackUrlResponse>({
+    signed_url: signed,
+    expires_at: new Date(expires * 1000).toISOString(),
+    videoid: video.id,
+    mimetype: video.mime_type,
+    filesize: video.file_size ?? 0,
+    duration: video.duration,
+  });
+});
+
+/** What the uploader shows before a replace: the submission's current video, without a link to it. */
+playback.get('/video', requireToken('upload', 'view'), async (c) => {
+  const claims = c.var.claims as UploadClaims | ViewClaims;
+  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
+  assertSameResource(claims, { submissionid });
+  const video = await requireCurrent(c.env.DB, claims.iss, submissionid);
+  return c.json<VideoSummary>({
+    videoid: video.id,
+    filename: video.filename,
+    filesize: video.file_size ?? 0,
+    duration: video.duration,
+    mimetype: video.mime_type,
+    status: video.upload_status,
+    uploaded_at: new Date((video.confirmed_timestamp ?? video.upload_timestamp) * 1000).toISOString(),
+    claimed: video.claimed_timestamp !== null,
+  });
+});

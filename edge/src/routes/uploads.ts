@@ -1,0 +1,159 @@
+import { Hono } from 'hono';
+import {
+  MAX_UPLOAD_BYTES,
+  VIDEO_TYPES,
+  type ConfirmUploadResponse,
+  type UploadClaims,
+  type UploadUrlResponse,
+} from '../contract';
+import { assertSameResource, requireToken } from '../http/auth';
+import { ApiError } from '../http/errors';
+import type { AppEnv } from '../http/app-env';
+import { int, optionalNumber, readJsonObject, text } from '../http/validate';
+import { logEvent, insertEvent } from '../services/events';
+import { extensionOf, isVideoExtension, objectKey, typeMatchesExtension } from '../services/filenames';
+import { consume, rateKey } from '../services/rate-limit';
+import { headObject, presignUpload, s3Client } from '../services/s3';
+import { signReceipt } from '../services/tokens';
+import { confirmStatements, findOwnUpload, insertPending, type VideoRow } from '../services/videos';
+
+const ACCEPTED = Object.keys(VIDEO_TYPES).map((ext) => ext.toUpperCase()).join(', ');
+/** A day is longer than any browser will believably spend reading a file's duration. */
+const MAX_DURATION_SECONDS = 86400;
+
+export const uploads = new Hono<AppEnv>();
+
+uploads.post('/upload-url', requireToken('upload'), async (c) => {
+  const claims = c.var.claims as UploadClaims;
+  const { config, now } = c.var;
+  const body = await readJsonObject(c);
+  const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
+  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
+  assertSameResource(claims, { assignmentid, submissionid });
+  const filename = text(body, 'filename', 255);
+  const mimetype = text(body, 'mimetype', 100).toLowerCase();
+  const filesize = int(body, 'filesize', 0, Number.MAX_SAFE_INTEGER);
+  if (filesize < 1) throw new ApiError('INVALID_REQUEST', 'The file is empty.', 'filesize');
+  if (filesize > claims.maxbytes) {
+    const limit = claims.maxbytes === MAX_UPLOAD_BYTES ? '5 GB' : `${Math.floor(claims.maxbytes / 1024 ** 2)} MB`;
+    throw new ApiError('FILE_TOO_LARGE', `The file is larger than this assignment's limit of ${limit}.`, 'filesize');
+  }
+  const ext = extensionOf(filename);
+  if (!isVideoExtension(ext) || !typeMatchesExtension(ext, mimetype)) {
+    throw new ApiError('UNSUPPORTED_TYPE', `Only video files are allowed: ${ACCEPTED}.`, isVideoExtension(ext) ? 'mimetype' : 'filename');
+  }
+
+  const limit = await consume(c.env.RATE_LIMITS, rateKey('upload', claims.iss, claims.sub), config.limits.uploadsPerHour, 3600, now);
+  if (!limit.ok) {
+    throw new ApiError('RATE_LIMITED', `Too many uploads started this hour; try again in ${Math.ceil(limit.retryAfter / 60)} minutes.`, undefined, {
+      'Retry-After': String(limit.retryAfter),
+    });
+  }
+
+  const key = objectKey(claims.sub, now * 1000 + (Date.now() % 1000), filename);
+  const presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, mimetype, claims.maxbytes, config.uploadUrlTtl);
+  const expires = now + config.uploadUrlTtl;
+  await c.env.DB.batch([
+    insertPending(c.env.DB, {
+      site: claims.iss,
+      courseid: claims.courseid,
+      assignmentid,
+      submissionid,
+      userid: claims.sub,
+      s3_key: key,
+      s3_bucket: config.s3.bucket,
+      filename,
+      file_size: filesize,
+      mime_type: mimetype,
+      coursename: claims.coursename ?? null,
+      assignmentname: claims.assignmentname ?? null,
+      fullname: claims.fullname ?? null,
+      upload_timestamp: now,
+      presign_expires: expires,
+    }),
+    insertEvent(c.env.DB, {
+      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_start',
+      assignmentid, submissionid, s3_key: key, file_size: filesize, timestamp: now,
+    }),
+  ]);
+  const response: UploadUrlResponse = {
+    presigned_url: presigned.url,
+    fields: presigned.fields,
+    s3_key: key,
+    expires_at: new Date(expires * 1000).toISOString(),
+  };
+  return c.json(response, 201);
+});
+
+uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
+  const claims = c.var.claims as UploadClaims;
+  const { config, now } = c.var;
+  const db = c.env.DB;
+  const body = await readJsonObject(c);
+  const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
+  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
+  assertSameResource(claims, { assignmentid, submissionid });
+  const key = text(body, 's3_key', 1024);
+  const filesize = int(body, 'filesize', 1, MAX_UPLOAD_BYTES);
+  const duration = optionalNumber(body, 'duration', 0, MAX_DURATION_SECONDS) ?? null;
+
+  const refuse = async (err: ApiError): Promise<never> => {
+    await logEvent(db, {
+      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_failure',
+      assignmentid, submissionid, s3_key: key, file_size: filesize, error_code: err.code,
+      error_message: err.message, error_context: { stage: 'confirm' }, timestamp: now,
+    });
+    throw err;
+  };
+
+  const video = await findOwnUpload(db, claims.iss, claims.sub, submissionid, key);
+  if (!video) return refuse(new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key'));
+  if (video.upload_status === 'ready') {
+    // A repeated confirm (a retry after a lost answer) gets the same answer and writes nothing.
+    if (video.file_size !== filesize) {
+      return refuse(new ApiError('SIZE_MISMATCH', `The upload was confirmed with ${video.file_size} bytes, not ${filesize}.`, 'filesize'));
+    }
+    return c.json(await confirmed(video, config.secret, config.unclaimedGraceDays, now));
+  }
+  if (video.upload_status !== 'pending') {
+    return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${video.upload_status}); upload again.`, 's3_key'));
+  }
+
+  const head = await headObject(s3Client(config.s3), config.s3.bucket, key);
+  if (!head) return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
+  if (head.size !== filesize) {
+    return refuse(new ApiError('SIZE_MISMATCH', `Storage holds ${head.size} bytes but ${filesize} were declared; upload again.`, 'filesize'));
+  }
+
+  await db.batch([
+    ...confirmStatements(db, video, head.size, duration, now),
+    insertEvent(db, {
+      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_success',
+      assignmentid, submissionid, s3_key: key, file_size: head.size, duration, timestamp: now,
+    }),
+  ]);
+  const ready: VideoRow = { ...video, upload_status: 'ready', file_size: head.size, duration, confirmed_timestamp: now };
+  return c.json(await confirmed(ready, config.secret, config.unclaimedGraceDays, now));
+});
+
+async function confirmed(video: VideoRow, secret: string, graceDays: number, now: number): Promise<ConfirmUploadResponse> {
+  const receipt = await signReceipt(
+    {
+      site: video.site,
+      sub: video.userid,
+      videoid: video.id,
+      s3_key: video.s3_key,
+      filesize: video.file_size!,
+      duration: video.duration,
+      mimetype: video.mime_type,
+      courseid: video.courseid,
+      assignmentid: video.assignmentid,
+      submissionid: video.submissionid,
+      iat: now,
+      // Good for as long as cleanup keeps an unclaimed upload: after that there is nothing to claim.
+      exp: (video.confirmed_timestamp ?? now) + graceDays * 86400,
+    },
+    secret,
+  );
+  return { success: true, message: 'Upload complete!', videoid: video.id, receipt };
+}

@@ -1,0 +1,124 @@
+import type { AdminStatsResponse, EventType, StatsPeriod } from '../contract';
+import type { Config } from '../config';
+
+/** The one place the edge reads and writes the `events` table. */
+
+export interface NewEvent {
+  site: string;
+  userid: string;
+  event_type: EventType;
+  assignmentid?: number | null;
+  submissionid?: number | null;
+  s3_key?: string | null;
+  error_code?: string | null;
+  error_message?: string | null;
+  error_context?: Record<string, unknown> | null;
+  file_size?: number | null;
+  duration?: number | null;
+  retry_count?: number | null;
+  user_role?: string | null;
+  timestamp: number;
+}
+
+export function insertEvent(db: D1Database, e: NewEvent): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO events (site, userid, assignmentid, submissionid, s3_key, event_type, error_code,
+         error_message, error_context, file_size, duration, retry_count, user_role, timestamp)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(
+      e.site, e.userid, e.assignmentid ?? null, e.submissionid ?? null, e.s3_key ?? null, e.event_type,
+      e.error_code ?? null, e.error_message ?? null,
+      e.error_context ? JSON.stringify(e.error_context) : null,
+      e.file_size ?? null, e.duration ?? null, e.retry_count ?? null, e.user_role ?? null, e.timestamp,
+    );
+}
+
+export async function logEvent(db: D1Database, e: NewEvent): Promise<void> {
+  await insertEvent(db, e).run();
+}
+
+const GB = 1024 ** 3;
+const FAILURE_TYPES = ['upload_failure', 'playback_failure'];
+
+export async function stats(
+  db: D1Database,
+  site: string,
+  days: StatsPeriod,
+  prices: Config['prices'],
+  now: number,
+): Promise<AdminStatsResponse> {
+  const since = now - days * 86400;
+  const [uploads, stored, delivered, failures, breakdown] = await db.batch([
+    db
+      .prepare(
+        `SELECT COUNT(*) AS total,
+                SUM(CASE WHEN confirmed_timestamp IS NOT NULL THEN 1 ELSE 0 END) AS ok,
+                SUM(CASE WHEN upload_status = 'error' THEN 1 ELSE 0 END) AS failed
+         FROM videos WHERE site = ? AND upload_timestamp >= ?`,
+      )
+      .bind(site, since),
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes
+         FROM videos WHERE site = ? AND upload_status = 'ready'`,
+      )
+      .bind(site),
+    // Bytes a playback would move if watched to the end: an upper bound, which is what a budget wants.
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes
+         FROM events WHERE site = ? AND event_type = 'playback_access' AND timestamp >= ?`,
+      )
+      .bind(site, since),
+    db
+      .prepare(
+        `SELECT id, event_type, error_code, error_message, userid, s3_key, timestamp
+         FROM events WHERE site = ? AND event_type IN (?, ?) AND timestamp >= ?
+         ORDER BY timestamp DESC, id DESC LIMIT 10`,
+      )
+      .bind(site, ...FAILURE_TYPES, since),
+    db
+      .prepare(
+        `SELECT COALESCE(error_code, 'UNKNOWN') AS error_code, COUNT(*) AS count
+         FROM events WHERE site = ? AND event_type IN (?, ?) AND timestamp >= ?
+         GROUP BY COALESCE(error_code, 'UNKNOWN') ORDER BY count DESC, error_code`,
+      )
+      .bind(site, ...FAILURE_TYPES, since),
+  ]);
+  const u = uploads!.results[0] as { total: number; ok: number | null; failed: number | null };
+  const s = stored!.results[0] as { n: number; bytes: number };
+  const d = delivered!.results[0] as { n: number; bytes: number };
+  const storage = (s.bytes / GB) * prices.storageGbMonth;
+  const delivery = ((d.bytes / GB) * prices.deliveryGb * 30) / days;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    days,
+    total_uploads: u.total,
+    successful_uploads: u.ok ?? 0,
+    failed_uploads: u.failed ?? 0,
+    success_rate: u.total === 0 ? null : (u.ok ?? 0) / u.total,
+    total_storage_bytes: s.bytes,
+    ready_videos: s.n,
+    playbacks: d.n,
+    estimated_monthly_cost: {
+      currency: 'USD',
+      storage: round(storage),
+      delivery: round(delivery),
+      total: round(storage + delivery),
+      storage_price_per_gb_month: prices.storageGbMonth,
+      delivery_price_per_gb: prices.deliveryGb,
+    },
+    recent_failures: (failures!.results as Array<Record<string, unknown>>).map((r) => ({
+      id: r.id as number,
+      event_type: r.event_type as EventType,
+      error_code: r.error_code as string | null,
+      error_message: r.error_message as string | null,
+      userid: r.userid as string,
+      s3_key: r.s3_key as string | null,
+      timestamp: new Date((r.timestamp as number) * 1000).toISOString(),
+    })),
+    error_breakdown: breakdown!.results as Array<{ error_code: string; count: number }>,
+  };
+}

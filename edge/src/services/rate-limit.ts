@@ -1,0 +1,37 @@
+/**
+ * A sliding-window limit kept in KV: one key per user and action holding the
+ * start times inside the window, so Retry-After says exactly when the oldest
+ * one leaves it. KV is eventually consistent across locations, so two
+ * requests racing in different data centres may both pass: the limit is a
+ * brake on abuse, not an exact quota.
+ */
+export interface RateLimit {
+  ok: boolean;
+  retryAfter: number;
+  remaining: number;
+}
+
+export async function consume(
+  kv: KVNamespace,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+  now: number,
+): Promise<RateLimit> {
+  const stored = await kv.get<number[]>(key, 'json');
+  const recent = (Array.isArray(stored) ? stored : []).filter(
+    (t) => typeof t === 'number' && t > now - windowSeconds,
+  );
+  if (recent.length >= limit) {
+    const oldest = Math.min(...recent);
+    return { ok: false, retryAfter: Math.max(1, oldest + windowSeconds - now), remaining: 0 };
+  }
+  recent.push(now);
+  // KV refuses TTLs under 60 s.
+  await kv.put(key, JSON.stringify(recent), { expirationTtl: Math.max(60, windowSeconds) });
+  return { ok: true, retryAfter: 0, remaining: limit - recent.length };
+}
+
+export function rateKey(action: 'upload' | 'playback' | 'event', site: string, userid: string): string {
+  return `rl:${action}:${site}:${userid}`;
+}

@@ -1,0 +1,111 @@
+import {
+  DeleteObjectsCommand,
+  HeadObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { Config } from '../config';
+import { ApiError } from '../http/errors';
+
+/** The one place the edge talks to S3 (AWS or any S3-compatible server such as Ceph RGW). */
+export function s3Client(config: Config['s3']): S3Client {
+  return new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: config.forcePathStyle,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // The SDK's default aws-chunked trailing checksums are refused (411) by Ceph RGW; S3 needs none of them.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 3,
+  });
+}
+
+function storageFailure(action: string, err: unknown): ApiError {
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  console.error(`S3 ${action} failed`, detail);
+  return new ApiError('STORAGE_ERROR', `The video storage did not answer (${action}); try again in a moment.`);
+}
+
+export interface PresignedUpload {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * A POST policy that S3 itself enforces: exactly this key, this Content-Type,
+ * 1 byte up to the limit, before expiry. The browser cannot widen any of it.
+ */
+export async function presignUpload(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  mimetype: string,
+  maxBytes: number,
+  ttlSeconds: number,
+): Promise<PresignedUpload> {
+  try {
+    const { url, fields } = await createPresignedPost(s3, {
+      Bucket: bucket,
+      Key: key,
+      Conditions: [
+        ['content-length-range', 1, maxBytes],
+        ['eq', '$Content-Type', mimetype],
+      ],
+      Fields: { 'Content-Type': mimetype },
+      Expires: ttlSeconds,
+    });
+    return { url, fields };
+  } catch (err) {
+    throw storageFailure('presign', err);
+  }
+}
+
+/** Size and type of a stored object, or null when there is none. */
+export async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ size: number; contentType: string | undefined } | null> {
+  try {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType };
+  } catch (err) {
+    if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound')) {
+      return null;
+    }
+    throw storageFailure('HeadObject', err);
+  }
+}
+
+/**
+ * Deletes up to 1000 keys in one call. Deleting a key that is already gone
+ * counts as deleted (S3 semantics), which is what makes cleanup re-runnable.
+ */
+export async function deleteObjects(
+  s3: S3Client,
+  bucket: string,
+  keys: readonly string[],
+): Promise<{ deleted: Set<string>; failed: Map<string, string> }> {
+  const deleted = new Set<string>();
+  const failed = new Map<string, string>();
+  if (keys.length === 0) return { deleted, failed };
+  let result;
+  try {
+    result = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false },
+      }),
+    );
+  } catch (err) {
+    throw storageFailure('DeleteObjects', err);
+  }
+  for (const error of result.Errors ?? []) {
+    if (error.Key) failed.set(error.Key, error.Code ?? 'UnknownError');
+  }
+  // Quiet=false lists successes; some S3-compatible servers omit them, so "not failed" is the rule.
+  for (const key of keys) if (!failed.has(key)) deleted.add(key);
+  return { deleted, failed };
+}

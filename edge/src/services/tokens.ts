@@ -1,0 +1,85 @@
+import { sign, verify } from 'hono/jwt';
+import { JwtTokenExpired } from 'hono/utils/jwt/types';
+import {
+  MAX_UPLOAD_BYTES,
+  RECEIPT_AUDIENCE,
+  RECEIPT_ISSUER,
+  TOKEN_AUDIENCE,
+  type ReceiptClaims,
+  type Role,
+  type Scope,
+  type TokenClaims,
+} from '../contract';
+import { ApiError } from '../http/errors';
+
+const ROLES: readonly Role[] = ['student', 'teacher', 'admin'];
+const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim'];
+/** Moodle's clock and the edge's may disagree a little; a token "from the future" beyond this is forged or broken. */
+const CLOCK_SKEW_SECONDS = 60;
+
+function isPositiveInt(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function bad(message: string): never {
+  throw new ApiError('INVALID_TOKEN', message);
+}
+
+/**
+ * Verifies a token Moodle signed: HS256 only, our audience, a listed site,
+ * not expired, and claims of the right shape for its scope. Anything else
+ * is a 401 — the edge never guesses what a malformed token meant.
+ */
+export async function verifyToken(
+  token: string,
+  secret: string,
+  issuers: readonly string[],
+  now: number,
+): Promise<TokenClaims> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(token, secret, { alg: 'HS256', aud: TOKEN_AUDIENCE, iat: false });
+  } catch (err) {
+    if (err instanceof JwtTokenExpired) throw new ApiError('TOKEN_EXPIRED', 'The token has expired; reload the page.');
+    bad('The token is invalid.');
+  }
+  const { iss, sub, role, scope, iat, exp } = payload;
+  if (typeof iss !== 'string' || !issuers.includes(iss.replace(/\/+$/, ''))) bad('The token comes from a site this edge does not serve.');
+  if (typeof sub !== 'string' || !/^\d{1,18}$/.test(sub)) bad('The token has no valid user.');
+  if (typeof exp !== 'number') bad('The token has no expiry.');
+  if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS) bad('The token has no valid issue time.');
+  if (!ROLES.includes(role as Role)) bad('The token has no valid role.');
+  if (!SCOPES.includes(scope as Scope)) bad('The token has no valid scope.');
+  if (scope !== 'admin') {
+    for (const id of ['courseid', 'assignmentid', 'submissionid']) {
+      if (!isPositiveInt(payload[id])) bad(`The token has no valid ${id}.`);
+    }
+  }
+  if (scope === 'upload') {
+    if (!isPositiveInt(payload.maxbytes)) bad('The upload token has no valid maxbytes.');
+    payload.maxbytes = Math.min(payload.maxbytes, MAX_UPLOAD_BYTES);
+  }
+  return { ...payload, iss: iss.replace(/\/+$/, '') } as unknown as TokenClaims;
+}
+
+export function signReceipt(claims: Omit<ReceiptClaims, 'iss' | 'aud'>, secret: string): Promise<string> {
+  const payload: ReceiptClaims = { iss: RECEIPT_ISSUER, aud: RECEIPT_AUDIENCE, ...claims };
+  return sign({ ...payload }, secret, 'HS256');
+}
+
+/** The claim endpoint gets a receipt back from Moodle; it must be one the edge signed. */
+export async function verifyReceipt(receipt: string, secret: string): Promise<ReceiptClaims> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(receipt, secret, { alg: 'HS256', aud: RECEIPT_AUDIENCE, iss: RECEIPT_ISSUER, iat: false });
+  } catch (err) {
+    if (err instanceof JwtTokenExpired) {
+      throw new ApiError('TOKEN_EXPIRED', 'The upload receipt has expired; upload the video again.');
+    }
+    throw new ApiError('INVALID_TOKEN', 'The upload receipt is invalid.');
+  }
+  if (!isPositiveInt(payload.videoid) || typeof payload.site !== 'string') {
+    throw new ApiError('INVALID_TOKEN', 'The upload receipt is invalid.');
+  }
+  return payload as unknown as ReceiptClaims;
+}

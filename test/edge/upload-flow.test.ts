@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
+import { countRows, errorOf, postToS3, startStack, type Stack } from '../support/stack';
+import { SITE, token } from '../support/tokens';
+import { verifyCloudFrontUrl, verifyHs256 } from '../support/verify';
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.close();
+});
+
+const request = (overrides: Record<string, unknown> = {}) => ({
+  assignmentid: 10,
+  submissionid: 100,
+  filename: 'My film (final).mp4',
+  filesize: 4096,
+  mimetype: 'video/mp4',
+  ...overrides,
+});
+
+async function startUpload(tok: string, body = request()): Promise<UploadUrlResponse> {
+  const res = await stack.edge.fetch('/api/upload-url', { token: tok, body });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()) as UploadUrlResponse;
+}
+
+describe('upload → confirm → receipt → playback, through the real S3 and CDN stand-in', () => {
+  it('completes the happy path and every signature verifies independently', async () => {
+    const bytes = randomBytes(4096);
+    const upload = token(stack.secrets.sharedSecret, { scope: 'upload', sub: '7', submissionid: 100 });
+    const presign = await startUpload(await upload);
+    assert.match(presign.s3_key, /^videos\/7\/\d{13}_[0-9a-f]{16}\/My_film_final\.mp4$/);
+    assert.equal(presign.fields.key, presign.s3_key);
+    assert.equal(presign.fields['Content-Type'], 'video/mp4');
+    const expires = Date.parse(presign.expires_at);
+    assert.ok(Math.abs(expires - Date.now() - 3600_000) < 5000, 'presign lives one hour');
+
+    const s3res = await postToS3(presign.presigned_url, presign.fields, bytes);
+    assert.ok(s3res.status === 204 || s3res.status === 201, `S3 POST answered ${s3res.status}: ${await s3res.text()}`);
+
+    const confirm = await stack.edge.fetch('/api/confirm-upload', {
+      token: await upload,
+      body: { assignmentid: 10, submissionid: 100, s3_key: presign.s3_key, filesize: 4096, duration: 12.5 },
+    });
+    assert.equal(confirm.status, 200);
+    const confirmed = (await confirm.json()) as ConfirmUploadResponse;
+    assert.equal(confirmed.success, true);
+    const receipt = verifyHs256(confirmed.receipt, stack.secrets.sharedSecret);
+    assert.equal(receipt.aud, 's3video-receipt');
+    assert.equal(receipt.site, SITE);
+    assert.equal(receipt.sub, '7');
+    assert.equal(receipt.s3_key, presign.s3_key);
+    assert.equal(receipt.filesize, 4096);
+    assert.equal(receipt.duration, 12.5);
+    assert.equal(receipt.submissionid, 100);
+    assert.equal(receipt.videoid, confirmed.videoid);
+    assert.ok((receipt.exp as number) > Date.now() / 1000 + 86400);
+
+    // Confirming again (a retry after a lost answer) returns the same video and writes nothing.
+    const before = await countRows(stack.edge.db);
+    const again = await stack.edge.fetch('/api/confirm-upload', {
+      token: await upload,
+      body: { assignmentid: 10, submissionid: 100, s3_key: presign.s3_key, filesize: 4096 },
+    });
+    assert.equal(again.status, 200);
+    assert.equal(((await again.json()) as ConfirmUploadResponse).videoid, confirmed.videoid);
+    assert.deepEqual(await countRows(stack.edge.db), before);
+
+    const view = await token(stack.secrets.sharedSecret, { scope: 'view', sub: '3', role: 'teacher', submissionid: 100 });
+    const play = await stack.edge.fetch('/api/playback-url?submissionid=100', { token: view });
+    assert.equal(play.status, 200);
+    const playback = (await play.json()) as PlaybackUrlResponse;
+    assert.equal(playback.videoid, confirmed.videoid);
+    const { keyPairId } = verifyCloudFrontUrl(playback.signed_url, stack.secrets.cloudfrontPublicKey);
+    assert.equal(keyPairId, stack.secrets.keyPairId);
+    assert.ok(Math.abs(Date.parse(playback.expires_at) - Date.now() - 86400_000) < 5000, 'URL lives 24 h');
+
+    // The stand-in serves exactly the uploaded bytes, ranged, and refuses a tampered URL.
+    const ranged = await fetch(playback.signed_url, { headers: { Range: 'bytes=100-199' } });
+    assert.equal(ranged.status, 206);
+    assert.deepEqual(Buffer.from(await ranged.arrayBuffer()), bytes.subarray(100, 200));
+    const tampered = await fetch(playback.signed_url.replace('Signature=', 'Signature=A'));
+    assert.equal(tampered.status, 403);
+
+    const kinds = await stack.edge.db.prepare('SELECT event_type FROM events WHERE s3_key = ? ORDER BY id').bind(presign.s3_key).all<{ event_type: string }>();
+    assert.deepEqual(kinds.results.map((r) => r.event_type), ['upload_start', 'upload_success', 'playback_access']);
+    const row = await stack.edge.db.prepare('SELECT * FROM videos WHERE id = ?').bind(confirmed.videoid).first<Record<string, unknown>>();
+    assert.equal(row!.upload_status, 'ready');
+    assert.equal(row!.duration, 12.5);
+    assert.equal(row!.fullname, 'Ada Student');
+    assert.equal(row!.filename, 'My film (final).mp4');
+  });
+});
+
+describe('S3 enforces the presigned policy', () => {
+  it('refuses a POST larger than the token allows', async () => {
+    const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 101, maxbytes: 1000 });
+    const presign = await startUpload(upload, request({ submissionid: 101, filesize: 1000 }));
+    const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(1001));
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /EntityTooLarge/);
+  });
+
+  it('refuses a POST to another key', async () => {
+    const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 102 });
+    const presign = await startUpload(upload, request({ submissionid: 102 }));
+    const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(100), 'x.mp4', { key: 'videos/1/other.mp4' });
+    assert.equal(res.status, 403);
+    await assert.rejects(stack.s3client.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: 'videos/1/other.mp4' })));
+  });
+
+  it('refuses a POST with another Content-Type', async () => {
+    const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 103 });
+    const presign = await startUpload(upload, request({ submissionid: 103 }));
+    const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(100), 'x.mp4', { 'Content-Type': 'text/html' });
+    assert.equal(res.status, 403);
+  });
+
+  it('refuses a POST after the policy expired', async () => {
+    const short = await startStack({ UPLOAD_URL_TTL_SECONDS: '1' });
+    try {
+      const upload = await token(short.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 104 });
+      const res = await short.edge.fetch('/api/upload-url', { token: upload, body: request({ submissionid: 104 }) });
+      const presign = (await res.json()) as UploadUrlResponse;
+      await new Promise((r) => setTimeout(r, 2500));
+      const late = await postToS3(presign.presigned_url, presign.fields, randomBytes(100));
+      assert.equal(late.status, 403);
+      assert.match(await late.text(), /AccessDenied|expired/i);
+    } finally {
+      await short.close();
+    }
+  });
+});
+
+describe('confirm refuses what is not a finished upload of this token', () => {
+  it('before the upload reached S3: 409 OBJECT_NOT_UPLOADED, logged, record stays pending', async () => {
+    const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '9', submissionid: 110 });
+    const presign = await startUpload(upload, request({ submissionid: 110 }));
+    const res = await stack.edge.fetch('/api/confirm-upload', {
+      token: upload,
+      body: { assignmentid: 10, submissionid: 110, s3_key: presign.s3_key, filesize: 4096 },
+    });
+    assert.deepEqual(await errorOf(res), { status: 409, code: 'OBJECT_NOT_UPLOADED', message: 'The video has not reached storage yet; finish the upload first.', field: 's3_key' });
+    const row = await stack.edge.db.prepare('SELECT upload_status FROM videos WHERE s3_key = ?').bind(presign.s3_key).first<{ upload_status: string }>();
+    assert.equal(row!.upload_status, 'pending');
+    const failure = await stack.edge.db.prepare("SELECT error_code FROM events WHERE s3_key = ? AND event_type = 'upload_failure'").bind(presign.s3_key).first<{ error_code: string }>();
+    assert.equal(failure!.error_code, 'OBJECT_NOT_UPLOADED');
+  });
+
+  it('with a size other than what S3 holds: 409 SIZE_MISMATCH, and a correct retry then succeeds', async () => {
+    const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '9', submissionid: 111 });
+    const presign = await startUpload(upload, request({ submissionid: 111 }));
+    await postToS3(presign.presigned_url, presign.fields, randomBytes(3000));
+    const wrong = await stack.edge.fetch('/api/confirm-upload', {
+      token: upload,
+      body: { assignmentid: 10, submissionid: 111, s3_key: presign.s3_key, filesize: 4096 },
+    });
+    const err = await errorOf(wrong);
+    assert.equal(err.status, 409);
+    assert.equal(err.code, 'SIZE_MISMATCH');
+    const right = await stack.edge.fetch('/api/confirm-upload', {
+      token: upload,
+      body: { assignmentid: 10, submissionid: 111, s3_key: presign.s3_key, filesize: 3000 },
+    });
+    assert.equal(right.status, 200);
+  });
+
+  it("another user's key: 404 UPLOAD_NOT_FOUND, and that upload is untouched", async () => {
+    const owner = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '20', submissionid: 120 });
+    const presign = await startUpload(owner, request({ submissionid: 120 }));
+    await postToS3(presign.presigned_url, presign.fields, randomBytes(4096));
+    const thief = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '21', submissionid: 121 });
+    const res = await stack.edge.fetch('/api/confirm-upload', {
+      token: thief,
+      body: { assignmentid: 10, submissionid: 121, s3_key: presign.s3_key, filesize: 4096 },
+    });
+    const err = await errorOf(res);
+    assert.equal(err.status, 404);
+    assert.equal(err.code, 'UPLOAD_NOT_FOUND');
+    const row = await stack.edge.db.prepare('SELECT upload_status, submissionid FROM videos WHERE s3_key = ?').bind(presign.s3_key).first<{ upload_status: string; submissionid: number }>();
+    assert.deepEqual(row, { upload_status: 'pending', submissionid: 120 });
+  });
+});

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `npm test`: installs what a fresh machine lacks, builds, starts the local S3
+# (unless one is already running, e.g. under `npm start`), runs every suite and
+# stops only what it started. Each runner prints its own summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shopt -s globstar nullglob
+
+bash local/install-deps.sh
+npm run --silent build:worker
+
+started_s3=0
+cleanup() { if [ "$started_s3" = 1 ]; then bash local/s3/rgw.sh stop; fi; }
+trap cleanup EXIT
+if ! bash local/s3/rgw.sh status >/dev/null 2>&1; then
+  bash local/s3/rgw.sh start
+  started_s3=1
+fi
+set -a
+eval "$(bash local/s3/rgw.sh env)"
+set +a
+
+status=0
+echo "== node:test (edge, local stack, contract)"
+node --import tsx --test --test-reporter=spec --test-concurrency=2 test/**/*.test.ts || status=1
+exit $status
