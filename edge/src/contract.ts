@@ -19,6 +19,9 @@ export const VIDEO_TYPES = {
 
 export type VideoExtension = keyof typeof VIDEO_TYPES;
 
+/** How people name the accepted containers, in messages. */
+export const VIDEO_TYPE_NAMES = 'MP4, MOV, AVI, MKV, WebM';
+
 /** Audiences: a token Moodle signs for the edge, a receipt the edge signs for Moodle. */
 export const TOKEN_AUDIENCE = 's3video';
 export const RECEIPT_AUDIENCE = 's3video-receipt';

@@ -69,3 +69,30 @@ export async function errorOf(res: Response): Promise<{ status: number; code: st
   const body = (await res.json()) as { error: { code: string; message: string; field?: string } };
   return { status: res.status, ...body.error };
 }
+
+/** A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist. */
+export async function uploadVideo(
+  stack: Stack,
+  o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; filename?: string; mimetype?: string } = {},
+): Promise<{ key: string; videoid: number; receipt: string; bytes: Buffer; token: string }> {
+  const { token } = await import('./tokens');
+  const { randomBytes } = await import('node:crypto');
+  const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
+  const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, ...ids });
+  const bytes = randomBytes(o.size ?? 2048);
+  const res = await stack.edge.fetch('/api/upload-url', {
+    token: upload,
+    body: { ...ids, filename: o.filename ?? 'clip.mp4', filesize: bytes.length, mimetype: o.mimetype ?? 'video/mp4' },
+  });
+  if (res.status !== 201) throw new Error(`upload-url: ${res.status} ${await res.text()}`);
+  const presign = (await res.json()) as { presigned_url: string; fields: Record<string, string>; s3_key: string };
+  const posted = await postToS3(presign.presigned_url, presign.fields, bytes);
+  if (!posted.ok) throw new Error(`S3 POST: ${posted.status} ${await posted.text()}`);
+  const confirm = await stack.edge.fetch('/api/confirm-upload', {
+    token: upload,
+    body: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, duration: 3 },
+  });
+  if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${await confirm.text()}`);
+  const { videoid, receipt } = (await confirm.json()) as { videoid: number; receipt: string };
+  return { key: presign.s3_key, videoid, receipt, bytes, token: upload };
+}

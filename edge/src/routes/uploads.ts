@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import {
   MAX_UPLOAD_BYTES,
-  VIDEO_TYPES,
+  VIDEO_TYPE_NAMES,
   type ConfirmUploadResponse,
   type UploadClaims,
   type UploadUrlResponse,
@@ -17,7 +17,6 @@ import { headObject, presignUpload, s3Client } from '../services/s3';
 import { signReceipt } from '../services/tokens';
 import { confirmStatements, findOwnUpload, insertPending, type VideoRow } from '../services/videos';
 
-const ACCEPTED = Object.keys(VIDEO_TYPES).map((ext) => ext.toUpperCase()).join(', ');
 /** A day is longer than any browser will believably spend reading a file's duration. */
 const MAX_DURATION_SECONDS = 86400;
 
@@ -40,7 +39,7 @@ uploads.post('/upload-url', requireToken('upload'), async (c) => {
   }
   const ext = extensionOf(filename);
   if (!isVideoExtension(ext) || !typeMatchesExtension(ext, mimetype)) {
-    throw new ApiError('UNSUPPORTED_TYPE', `Only video files are allowed: ${ACCEPTED}.`, isVideoExtension(ext) ? 'mimetype' : 'filename');
+    throw new ApiError('UNSUPPORTED_TYPE', `Only video files are allowed: ${VIDEO_TYPE_NAMES}.`, isVideoExtension(ext) ? 'mimetype' : 'filename');
   }
 
   const limit = await consume(c.env.RATE_LIMITS, rateKey('upload', claims.iss, claims.sub), config.limits.uploadsPerHour, 3600, now);

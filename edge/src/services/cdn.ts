@@ -11,7 +11,9 @@ export function objectUrl(domain: string, key: string): string {
 
 /**
  * A canned policy by default; with an IP condition a custom policy, because
- * canned policies cannot carry one.
+ * canned policies cannot carry one. CloudFront's IpAddress condition takes
+ * IPv4 ranges only, so a viewer who reached the edge over IPv6 gets an
+ * unrestricted (still expiring) URL rather than one that can never play.
  */
 export function signPlaybackUrl(
   cdn: Config['cdn'],
@@ -21,8 +23,8 @@ export function signPlaybackUrl(
 ): string {
   const url = objectUrl(cdn.domain, key);
   try {
-    if (cdn.ipRestrict && clientIp) {
-      const cidr = clientIp.includes(':') ? `${clientIp}/128` : `${clientIp}/32`;
+    if (cdn.ipRestrict && clientIp && /^\d{1,3}(\.\d{1,3}){3}$/.test(clientIp)) {
+      const cidr = `${clientIp}/32`;
       const policy = JSON.stringify({
         Statement: [
           {
