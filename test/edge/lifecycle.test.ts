@@ -105,6 +105,24 @@ describe('playback-url', () => {
   });
 });
 
+describe('IP-restricted playback (PLAYBACK_IP_RESTRICT)', () => {
+  it("signs a custom policy for the viewer's IPv4 address, which the CDN enforces", async () => {
+    const ip = await startStack({ PLAYBACK_IP_RESTRICT: 'true' });
+    try {
+      await uploadVideo(ip, { submissionid: 800 });
+      const view = await token(ip.secrets.sharedSecret, { scope: 'view', submissionid: 800 });
+      const res = await ip.edge.fetch('/api/playback-url?submissionid=800', { token: view, headers: { 'CF-Connecting-IP': '127.0.0.1' } });
+      const { signed_url } = (await res.json()) as PlaybackUrlResponse;
+      const url = new URL(signed_url);
+      const policy = JSON.parse(Buffer.from(url.searchParams.get('Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString());
+      assert.equal(policy.Statement[0].Condition.IpAddress['AWS:SourceIp'], '127.0.0.1/32');
+      assert.equal((await fetch(signed_url)).status, 200, 'the viewer at that address may watch');
+    } finally {
+      await ip.close();
+    }
+  });
+});
+
 describe('client events', () => {
   it('stores a browser-reported failure with the identity from the token, not the body', async () => {
     const t = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '61', submissionid: 400 });

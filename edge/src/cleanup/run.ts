@@ -11,6 +11,7 @@ export interface CleanupReport {
   batches: number;
   /** True when the run stopped at its batch budget; the next run continues. */
   more: boolean;
+  error?: string;
 }
 
 interface Candidate {
@@ -75,8 +76,13 @@ export async function runCleanup(db: D1Database, config: Config, now: number): P
     if (batch.length === 0) break;
     report.batches++;
     const ok = await purge(s3, batch, report);
-    if (ok.length > 0) {
-      await invalidate(config.cdn, config.s3, ok.map((v) => v.s3_key), `s3video-cleanup-${now}-${report.batches}`);
+    try {
+      await invalidate(config.cdn, config.s3, ok.map((v) => v.s3_key));
+    } catch (err) {
+      // Rows stay 'ready' so the next run deletes (a no-op) and invalidates them again.
+      report.failed += ok.length;
+      report.error = err instanceof Error ? err.message : String(err);
+      break;
     }
     await markAll(db, ok, `UPDATE videos SET upload_status = 'deleted', deleted_timestamp = ?
        WHERE upload_status = 'ready' AND id IN (SELECT value FROM json_each(?))`, [now]);

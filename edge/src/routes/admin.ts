@@ -61,7 +61,7 @@ admin.delete('/videos/:id', async (c) => {
   if (failed.size > 0) {
     throw new ApiError('STORAGE_ERROR', `Storage refused to delete the video (${[...failed.values()].join(', ')}).`);
   }
-  const invalidationId = await invalidate(config.cdn, config.s3, [video.s3_key], `s3video-delete-${video.id}-${now}`);
+  const invalidationId = await invalidate(config.cdn, config.s3, [video.s3_key]);
   await c.env.DB.batch([
     markDeleted(c.env.DB, video.id, now),
     insertEvent(c.env.DB, {

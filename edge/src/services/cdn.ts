@@ -5,6 +5,17 @@ import { ApiError } from '../http/errors';
 
 /** The one place the edge talks to CloudFront: signing viewer URLs and invalidating paths. */
 
+/**
+ * Derived from the keys, so a retried batch (a cleanup run finishing what a
+ * crashed one started) is the same invalidation to CloudFront, not a second
+ * one billed again, while any other batch gets its own.
+ */
+async function batchReference(keys: readonly string[]): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode([...keys].sort().join('\n')));
+  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `s3video-${hex.slice(0, 40)}`;
+}
+
 export function objectUrl(domain: string, key: string): string {
   return `${domain}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
@@ -59,9 +70,9 @@ export async function invalidate(
   cdn: Config['cdn'],
   credentials: { accessKeyId: string; secretAccessKey: string },
   keys: readonly string[],
-  callerReference: string,
 ): Promise<string | null> {
   if (!cdn.distributionId || keys.length === 0) return null;
+  const callerReference = await batchReference(keys);
   const client = new CloudFrontClient({
     region: 'us-east-1',
     endpoint: cdn.apiEndpoint,
