@@ -6,6 +6,7 @@ import { ApiError, errorResponse } from './http/errors';
 import type { AppEnv } from './http/app-env';
 import { admin, ping } from './routes/admin';
 import { claim } from './routes/claim';
+import { dev } from './routes/dev';
 import { events } from './routes/events';
 import { playback } from './routes/playback';
 import { uploads } from './routes/uploads';
@@ -19,16 +20,15 @@ app.use('*', async (c, next) => {
 });
 
 // Browsers call the edge from Moodle's pages, so only those origins may read its answers.
-app.use(
-  '/api/*',
-  cors({
-    origin: (origin, c) => (c.var.config.allowedOrigins.includes(origin) ? origin : null),
-    allowHeaders: ['Authorization', 'Content-Type'],
-    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    exposeHeaders: ['Retry-After'],
-    maxAge: 600,
-  }),
-);
+const corsPolicy = cors({
+  origin: (origin, c) => (c.var.config.allowedOrigins.includes(origin) ? origin : null),
+  allowHeaders: ['Authorization', 'Content-Type'],
+  allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+  exposeHeaders: ['Retry-After'],
+  maxAge: 600,
+});
+app.use('/api/*', corsPolicy);
+app.use('/dev/*', corsPolicy);
 
 const api = new Hono<AppEnv>();
 api.route('/', uploads);
@@ -38,6 +38,7 @@ api.route('/', playback);
 api.route('/', ping);
 api.route('/admin', admin);
 app.route('/api', api);
+app.route('/dev', dev);
 
 app.notFound(() => errorResponse(new ApiError('NOT_FOUND', 'There is no such endpoint.')));
 

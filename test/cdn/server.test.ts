@@ -319,7 +319,7 @@ describe('CloudFront API', () => {
     );
     assert.equal(again.Invalidation?.Id, id, 'the same CallerReference and paths are the same invalidation');
 
-    const recorded = await (await fetch(`${cdn.url}/__cdn/invalidations`)).json();
+    const recorded = (await (await fetch(`${cdn.url}/__cdn/invalidations`)).json()) as Array<{ id: string }>;
     assert.deepEqual(
       recorded.filter((r: { id: string }) => r.id === id),
       [

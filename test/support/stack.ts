@@ -53,7 +53,7 @@ export async function postToS3(
 ): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries({ ...fields, ...overrides })) form.append(name, value);
-  form.append('file', new Blob([body], { type: overrides['Content-Type'] ?? fields['Content-Type'] }), filename);
+  form.append('file', new Blob([body as Uint8Array<ArrayBuffer>], { type: overrides['Content-Type'] ?? fields['Content-Type'] }), filename);
   return fetch(presignedUrl, { method: 'POST', body: form });
 }
 

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { sign } from 'hono/jwt';
+import { MAX_UPLOAD_BYTES, TOKEN_AUDIENCE, type Role, type Scope } from '../contract';
+import { ApiError } from '../http/errors';
+import type { AppEnv } from '../http/app-env';
+import { optionalInt, optionalText, readJsonObject, text } from '../http/validate';
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+const ROLE_OF: Record<Scope, Role> = { upload: 'student', view: 'teacher', admin: 'admin', claim: 'admin' };
+
+/**
+ * Plays Moodle's part for the demo pages: signs tokens as the PHP shell
+ * would. It exists only with DEV_MODE on and answers only loopback callers;
+ * anywhere else it is the same 404 as any unknown path, so a production
+ * worker does not even reveal it.
+ */
+export const dev = new Hono<AppEnv>();
+
+dev.use('*', async (c, next) => {
+  const host = new URL(c.req.url).hostname.replace(/^\[|\]$/g, '');
+  const caller = c.req.header('CF-Connecting-IP') ?? host;
+  if (!c.var.config.devMode || !LOOPBACK.test(host) || !LOOPBACK.test(caller)) {
+    throw new ApiError('NOT_FOUND', 'There is no such endpoint.');
+  }
+  await next();
+});
+
+dev.post('/token', async (c) => {
+  const body = await readJsonObject(c);
+  const scope = text(body, 'scope', 10) as Scope;
+  if (!(scope in ROLE_OF)) throw new ApiError('INVALID_REQUEST', 'scope must be upload, view, admin or claim.', 'scope');
+  const now = c.var.now;
+  const resource = scope === 'admin' ? {} : {
+    courseid: optionalInt(body, 'courseid', 1, 1e9) ?? 2,
+    assignmentid: optionalInt(body, 'assignmentid', 1, 1e9) ?? 10,
+    submissionid: optionalInt(body, 'submissionid', 1, 1e9) ?? 100,
+  };
+  const names = scope === 'upload' ? {
+    maxbytes: optionalInt(body, 'maxbytes', 1, MAX_UPLOAD_BYTES) ?? MAX_UPLOAD_BYTES,
+    coursename: optionalText(body, 'coursename', 200) ?? 'Demo course: Film Studies',
+    assignmentname: optionalText(body, 'assignmentname', 200) ?? 'Final project video',
+    fullname: optionalText(body, 'fullname', 200) ?? 'Sam Student',
+  } : {};
+  const lifetime = optionalInt(body, 'lifetime', 1, 86400) ?? (scope === 'upload' ? 6 * 3600 : 900);
+  const token = await sign(
+    {
+      iss: c.var.config.issuers[0]!,
+      aud: TOKEN_AUDIENCE,
+      sub: optionalText(body, 'sub', 18) ?? (scope === 'upload' ? '3' : '2'),
+      role: (optionalText(body, 'role', 10) as Role | undefined) ?? ROLE_OF[scope],
+      scope,
+      iat: now,
+      exp: now + lifetime,
+      ...resource,
+      ...names,
+    },
+    c.var.config.secret,
+    'HS256',
+  );
+  return c.json({ token });
+});
