@@ -49,7 +49,7 @@ uploads.post('/upload-url', requireToken('upload'), async (c) => {
     });
   }
 
-  const key = objectKey(claims.sub, now * 1000 + (Date.now() % 1000), filename);
+  const key = objectKey(claims.sub, Date.now(), filename);
   const presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, mimetype, claims.maxbytes, config.uploadUrlTtl);
   const expires = now + config.uploadUrlTtl;
   await c.env.DB.batch([
