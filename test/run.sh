@@ -21,6 +21,10 @@ eval "$(bash local/s3/rgw.sh env)"
 set +a
 
 status=0
+echo "== typecheck"
+npm run --silent typecheck || status=1
+echo "== PHPUnit (Moodle shell classes)"
+phpunit -c test/php/phpunit.xml || status=1
 echo "== node:test (edge, local stack, contract)"
 node --import tsx --test --test-reporter=spec --test-concurrency=2 test/**/*.test.ts || status=1
 exit $status

@@ -1,0 +1,86 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+/**
+ * Strings for component 'assignsubmission_s3video', language 'en'.
+ *
+ * @package    assignsubmission_s3video
+ * @copyright  2026 s3video contributors
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+$string['allowedtypes'] = 'Allowed video types';
+$string['allowedtypes_desc'] = 'The containers students may hand in. The uploader offers only these, and saving refuses a video of another type. Leaving every box empty allows all of them.';
+$string['checkconnection'] = 'Check the video service connection';
+$string['checkerror'] = 'The video service answered with HTTP {$a->status}: {$a->message}';
+$string['checkreachable'] = 'The video service at {$a->url} is reachable and accepts this site\'s tokens (issuer {$a->issuer}, its clock: {$a->time}).';
+$string['checksecretmismatch'] = 'The video service refused this site\'s token: the shared secret differs from the worker\'s MOODLE_SHARED_SECRET, or this site\'s address is not in the worker\'s MOODLE_ISSUERS. The service said: {$a}';
+$string['checkunreachable'] = 'The video service could not be reached ({$a}). Check the URL, and that the site\'s HTTP security settings (blocked hosts and allowed ports) let Moodle reach it.';
+$string['claimfailed'] = 'The video could not be attached to your submission: {$a} Your previous video, if any, is unchanged.';
+$string['dashboard'] = 'Video dashboard';
+$string['default'] = 'Enabled by default';
+$string['default_help'] = 'If set, video submissions are enabled by default for all new assignments.';
+$string['deletefailed'] = 'The video service could not delete the videos {$a}; the task will try again.';
+$string['edgeheading'] = 'Video service';
+$string['edgeheading_desc'] = 'Videos are uploaded and played through the s3video edge worker. After saving its URL and secret, <a href="{$a}">check the connection</a>.';
+$string['edgeurl'] = 'Edge URL';
+$string['edgeurl_desc'] = 'The address of the s3video worker, for example https://s3video-edge.example.workers.dev.';
+$string['enabled'] = 'Video submissions';
+$string['enabled_help'] = 'If enabled, students can upload a video of up to 5 GB as their submission. The video goes straight from their browser to cloud storage and teachers watch it in the browser.';
+$string['eventassessableuploaded'] = 'A video has been uploaded.';
+$string['limitsheading'] = 'Limits';
+$string['maxbytes'] = 'Maximum video size';
+$string['maxbytes_desc'] = 'The default, and the largest size an assignment may allow. 5 GB is the most cloud storage accepts in one upload.';
+$string['maximumsize'] = 'Maximum video size';
+$string['maximumsize_help'] = 'Videos students upload may be up to this size.';
+$string['notallowed'] = 'You are not allowed to do this with this video.';
+$string['notconfigured'] = 'Video submissions are not set up yet: a site administrator must enter the video service URL and shared secret.';
+$string['novideo'] = 'No video has been submitted.';
+$string['onlyownercanupload'] = 'Only the student can upload a video to their own submission.';
+$string['pluginname'] = 'Video submissions';
+$string['privacy:metadata:assignsubmission_s3video'] = 'The link from a submission to its video in cloud storage.';
+$string['privacy:metadata:assignsubmission_s3video:duration'] = 'The length of the video, in seconds.';
+$string['privacy:metadata:assignsubmission_s3video:filesize'] = 'The size of the video, in bytes.';
+$string['privacy:metadata:assignsubmission_s3video:mimetype'] = 'The type of the video file.';
+$string['privacy:metadata:assignsubmission_s3video:s3key'] = 'Where the video is stored, including the name of the uploaded file.';
+$string['privacy:metadata:assignsubmission_s3video:submission'] = 'The submission the video belongs to.';
+$string['privacy:metadata:assignsubmission_s3video:timecreated'] = 'When the video was first attached to the submission.';
+$string['privacy:metadata:assignsubmission_s3video:videoid'] = 'The video\'s identifier in the video service.';
+$string['privacy:metadata:edge'] = 'Videos are uploaded to and played from an external video service (a Cloudflare worker, Amazon S3 storage and the CloudFront network). Moodle sends it short-lived signed tokens naming the user and the submission.';
+$string['privacy:metadata:edge:assignmentname'] = 'The name of the assignment, shown to the site administrators in the list of videos.';
+$string['privacy:metadata:edge:coursename'] = 'The name of the course, shown to the site administrators in the list of videos.';
+$string['privacy:metadata:edge:events'] = 'A log of uploads, failures, playbacks and deletions, with the user\'s id and role.';
+$string['privacy:metadata:edge:filename'] = 'The name of the uploaded file.';
+$string['privacy:metadata:edge:fullname'] = 'The full name of the student who uploads, shown to the site administrators in the list of videos.';
+$string['privacy:metadata:edge:userid'] = 'The id of the user who uploads or watches a video.';
+$string['privacy:metadata:edge:video'] = 'The video itself.';
+$string['receipt_expired'] = 'This upload is too old to be attached. Please upload the video again.';
+$string['receipt_foreign_site'] = 'This upload was made for another site and cannot be attached here.';
+$string['receipt_foreign_submission'] = 'This upload belongs to another submission. Please upload the video again from this page.';
+$string['receipt_foreign_user'] = 'This upload was made by another user and cannot be attached to your submission.';
+$string['receipt_malformed'] = 'The upload confirmation is incomplete. Please upload the video again.';
+$string['receipt_tampered'] = 'The upload confirmation is not valid. Please upload the video again.';
+$string['s3video:manage'] = 'Manage the video service: dashboard, list and deletion of every video';
+$string['sharedsecret'] = 'Shared secret';
+$string['sharedsecret_desc'] = 'The secret this site and the worker both know (the worker\'s MOODLE_SHARED_SECRET): it signs every token and receipt. At least 32 characters; generate a random one.';
+$string['sharedsecrettooshort'] = 'The shared secret must be at least {$a} characters long.';
+$string['status_deleted'] = 'Removed';
+$string['status_ready'] = 'Ready';
+$string['taskdeletevideos'] = 'Delete videos at the video service';
+$string['toolarge'] = 'This video is larger than this assignment allows ({$a}).';
+$string['typenotallowed'] = 'This type of video is not allowed. Allowed types: {$a}.';
+$string['uploadclosed'] = 'Submissions are closed: no video can be uploaded now.';
+$string['videos'] = 'Videos';

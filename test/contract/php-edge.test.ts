@@ -1,0 +1,240 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
+import { errorOf, postToS3, startStack, type Stack } from '../support/stack';
+import { SITE } from '../support/tokens';
+import { php, phpJson } from './php';
+
+/**
+ * The Moodle shell (PHP) against the real edge (workerd, local D1/KV, the local S3 and the CDN
+ * stand-in): tokens the PHP token_issuer signs are accepted, receipts the edge signs pass the
+ * PHP receipt_verifier (and forged ones fail with the right reason), and the PHP edge_client's
+ * claim, delete and ping work.
+ */
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.close();
+});
+
+interface Resource {
+  userid: number;
+  courseid?: number;
+  assignmentid?: number;
+  submissionid?: number;
+}
+
+/** A token signed by moodle-plugin/classes/token_issuer.php. */
+function phpToken(scope: 'upload' | 'view' | 'claim' | 'admin', r: Resource, extra: Record<string, unknown> = {}): Promise<string> {
+  return php('token', {
+    secret: stack.secrets.sharedSecret,
+    site: SITE,
+    scope,
+    courseid: 2,
+    assignmentid: 10,
+    coursename: 'Film 101',
+    assignmentname: 'Final cut',
+    fullname: 'Ada Student',
+    ...r,
+    ...extra,
+  });
+}
+
+interface Verdict {
+  ok: boolean;
+  reason?: string;
+  message?: string;
+  receipt?: Record<string, unknown>;
+}
+
+function phpVerify(receipt: string, userid: number, submissionid: number, extra: Record<string, unknown> = {}): Promise<Verdict> {
+  return phpJson<Verdict>('verify-receipt', { secret: stack.secrets.sharedSecret, site: SITE, receipt, userid, submissionid, ...extra });
+}
+
+interface EdgeResult {
+  ok: boolean;
+  result?: unknown;
+  status?: number;
+  code?: string | null;
+  message?: string;
+}
+
+function phpEdge(action: 'claim' | 'delete' | 'ping', token: string, extra: Record<string, unknown> = {}): Promise<EdgeResult> {
+  return phpJson<EdgeResult>('edge', { edge: stack.edge.url, token, action, ...extra });
+}
+
+/** A real upload: PHP upload token → presign → bytes to S3 → confirm; returns the edge's answer. */
+async function upload(userid: number, submissionid: number, bytes = 2048): Promise<ConfirmUploadResponse & { s3_key: string }> {
+  const token = await phpToken('upload', { userid, submissionid }, { maxbytes: 0 });
+  const start = await stack.edge.fetch('/api/upload-url', {
+    token,
+    body: { assignmentid: 10, submissionid, filename: 'Final cut.mp4', filesize: bytes, mimetype: 'video/mp4' },
+  });
+  assert.equal(start.status, 201, await start.clone().text());
+  const presign = (await start.json()) as UploadUrlResponse;
+  const s3 = await postToS3(presign.presigned_url, presign.fields, randomBytes(bytes));
+  assert.ok(s3.status === 201 || s3.status === 204, `S3 answered ${s3.status}`);
+  const confirm = await stack.edge.fetch('/api/confirm-upload', {
+    token,
+    body: { assignmentid: 10, submissionid, s3_key: presign.s3_key, filesize: bytes, duration: 3.5 },
+  });
+  assert.equal(confirm.status, 200, await confirm.clone().text());
+  return { ...((await confirm.json()) as ConfirmUploadResponse), s3_key: presign.s3_key };
+}
+
+describe('tokens signed by the PHP token_issuer are accepted by the edge', () => {
+  it('upload → /api/upload-url, view → /api/playback-url, admin → /api/ping, claim → /api/claim', async () => {
+    const confirmed = await upload(41, 500);
+
+    const view = await phpToken('view', { userid: 3, submissionid: 500 }, { role: 'teacher' });
+    const play = await stack.edge.fetch('/api/playback-url?submissionid=500', { token: view });
+    assert.equal(play.status, 200, await play.clone().text());
+    assert.equal(((await play.json()) as PlaybackUrlResponse).videoid, confirmed.videoid);
+
+    const admin = await phpToken('admin', { userid: 2 });
+    const ping = await stack.edge.fetch('/api/ping', { token: admin });
+    assert.equal(ping.status, 200);
+    assert.equal(((await ping.json()) as { issuer: string }).issuer, SITE);
+
+    const claim = await phpToken('claim', { userid: 41, submissionid: 500 });
+    const claimed = await stack.edge.fetch('/api/claim', { token: claim, body: { receipt: confirmed.receipt } });
+    assert.equal(claimed.status, 200, await claimed.clone().text());
+    assert.deepEqual(await claimed.json(), { success: true, videoid: confirmed.videoid, replaced_videoid: null });
+  });
+
+  it('accepts a site configured with a trailing slash: the issuer drops it', async () => {
+    const admin = await php('token', { secret: stack.secrets.sharedSecret, site: `${SITE}/`, scope: 'admin', userid: 2 });
+    assert.equal((await stack.edge.fetch('/api/ping', { token: admin })).status, 200);
+  });
+
+  it('refuses every PHP token signed with another secret: 401 INVALID_TOKEN', async () => {
+    const wrong = { secret: randomBytes(32).toString('base64url'), site: SITE, courseid: 2, assignmentid: 10, submissionid: 501, userid: 42 };
+    const calls: Array<[string, string, unknown]> = [
+      ['upload', '/api/upload-url', { assignmentid: 10, submissionid: 501, filename: 'a.mp4', filesize: 10, mimetype: 'video/mp4' }],
+      ['view', '/api/playback-url?submissionid=501', undefined],
+      ['admin', '/api/ping', undefined],
+      ['claim', '/api/claim', { receipt: 'x.y.z' }],
+    ];
+    for (const [scope, path, body] of calls) {
+      const token = await php('token', { ...wrong, scope });
+      const res = await stack.edge.fetch(path, { token, body });
+      const err = await errorOf(res);
+      assert.deepEqual([err.status, err.code], [401, 'INVALID_TOKEN'], `${scope} token with the wrong secret`);
+    }
+  });
+
+  it('refuses a PHP token of the wrong scope for an endpoint: 403 WRONG_SCOPE', async () => {
+    const view = await phpToken('view', { userid: 3, submissionid: 502 }, { role: 'teacher' });
+    const err = await errorOf(await stack.edge.fetch('/api/ping', { token: view }));
+    assert.deepEqual([err.status, err.code], [403, 'WRONG_SCOPE']);
+  });
+});
+
+describe('receipts the edge signs pass the PHP receipt_verifier, forged ones do not', () => {
+  let confirmed: ConfirmUploadResponse & { s3_key: string };
+  before(async () => {
+    confirmed = await upload(43, 510, 3000);
+  });
+
+  it('accepts the real receipt for its user and submission, with what the edge vouched for', async () => {
+    const verdict = await phpVerify(confirmed.receipt, 43, 510);
+    assert.equal(verdict.ok, true, verdict.message);
+    assert.deepEqual(
+      { ...verdict.receipt, issuedat: undefined, expiresat: undefined },
+      {
+        videoid: confirmed.videoid,
+        s3key: confirmed.s3_key,
+        filesize: 3000,
+        duration: 3.5,
+        mimetype: 'video/mp4',
+        userid: 43,
+        courseid: 2,
+        assignmentid: 10,
+        submissionid: 510,
+        site: SITE,
+        filename: 'Final_cut.mp4',
+        issuedat: undefined,
+        expiresat: undefined,
+      },
+    );
+  });
+
+  it('refuses a tampered receipt: tampered', async () => {
+    const [head, body, signature] = confirmed.receipt.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, filesize: 1 })).toString('base64url');
+    assert.deepEqual(await phpVerify(`${head}.${forged}.${signature}`, 43, 510).then((v) => v.reason), 'tampered');
+    const flipped = signature.slice(0, -2) + (signature.endsWith('AA') ? 'BB' : 'AA');
+    assert.equal((await phpVerify(`${head}.${body}.${flipped}`, 43, 510)).reason, 'tampered');
+  });
+
+  it('refuses an expired receipt: expired', async () => {
+    const exp = JSON.parse(Buffer.from(confirmed.receipt.split('.')[1]!, 'base64url').toString()).exp as number;
+    assert.equal((await phpVerify(confirmed.receipt, 43, 510, { now: exp + 3600 })).reason, 'expired');
+  });
+
+  it("refuses another user's receipt: foreign_user", async () => {
+    assert.equal((await phpVerify(confirmed.receipt, 44, 510)).reason, 'foreign_user');
+  });
+
+  it("refuses another submission's receipt: foreign_submission", async () => {
+    assert.equal((await phpVerify(confirmed.receipt, 43, 511)).reason, 'foreign_submission');
+  });
+
+  it("refuses a receipt on another site: foreign_site", async () => {
+    const verdict = await phpVerify(confirmed.receipt, 43, 510, { site: 'https://other-moodle.example.edu' });
+    assert.equal(verdict.reason, 'foreign_site');
+  });
+
+  it('refuses a token the PHP side signed passed off as a receipt: malformed', async () => {
+    const upload = await phpToken('upload', { userid: 43, submissionid: 510 });
+    assert.equal((await phpVerify(upload, 43, 510)).reason, 'malformed');
+  });
+});
+
+describe('the PHP edge_client against the edge', () => {
+  it('pings with an admin token, and a wrong secret is a 401 the settings check can name', async () => {
+    const ok = await phpEdge('ping', await phpToken('admin', { userid: 2 }));
+    assert.equal(ok.ok, true);
+    assert.equal((ok.result as { issuer: string }).issuer, SITE);
+    const wrong = await php('token', { secret: randomBytes(32).toString('base64url'), site: SITE, scope: 'admin', userid: 2 });
+    assert.deepEqual(await phpEdge('ping', wrong), { ok: false, status: 401, code: 'INVALID_TOKEN', message: 'The token is invalid.' });
+  });
+
+  it('claims a receipt, then a replacement, which retires the first', async () => {
+    const first = await upload(45, 520);
+    const claim = await phpToken('claim', { userid: 45, submissionid: 520 });
+    assert.deepEqual(await phpEdge('claim', claim, { receipt: first.receipt }), {
+      ok: true,
+      result: { videoid: first.videoid, replaced_videoid: null },
+    });
+    const second = await upload(45, 520);
+    assert.deepEqual(await phpEdge('claim', claim, { receipt: second.receipt }), {
+      ok: true,
+      result: { videoid: second.videoid, replaced_videoid: first.videoid },
+    });
+    const view = await phpToken('view', { userid: 45, submissionid: 520 }, { role: 'student' });
+    const play = await stack.edge.fetch('/api/playback-url?submissionid=520', { token: view });
+    assert.equal(((await play.json()) as PlaybackUrlResponse).videoid, second.videoid);
+  });
+
+  it('a claim token for another submission cannot claim the receipt: 403 FORBIDDEN', async () => {
+    const video = await upload(46, 530);
+    const other = await phpToken('claim', { userid: 46, submissionid: 531 });
+    const result = await phpEdge('claim', other, { receipt: video.receipt });
+    assert.deepEqual([result.ok, result.status, result.code], [false, 403, 'FORBIDDEN']);
+  });
+
+  it('deletes a video with an admin token; deleting it again counts as done', async () => {
+    const video = await upload(47, 540);
+    const admin = await phpToken('admin', { userid: 2 });
+    assert.deepEqual(await phpEdge('delete', admin, { videoid: video.videoid }), { ok: true, result: true });
+    assert.deepEqual(await phpEdge('delete', admin, { videoid: video.videoid }), { ok: true, result: false });
+    const row = await stack.edge.db.prepare('SELECT upload_status FROM videos WHERE id = ?').bind(video.videoid).first<{ upload_status: string }>();
+    assert.equal(row!.upload_status, 'deleted');
+  });
+});

@@ -1,0 +1,49 @@
+<?php
+// Router for `php -S`: canned edge answers for EdgeClientTest (the real edge is exercised by
+// test/contract). Echoes what it received so the test can check the request.
+
+declare(strict_types=1);
+
+$path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
+$method = $_SERVER['REQUEST_METHOD'];
+$auth = $_SERVER['HTTP_AUTHORIZATION'] ?? '';
+
+function answer(int $status, $body): void {
+    http_response_code($status);
+    header('Content-Type: application/json');
+    echo is_string($body) ? $body : json_encode($body);
+}
+
+function refuse(int $status, string $code, string $message): void {
+    answer($status, ['error' => ['code' => $code, 'message' => $message]]);
+}
+
+if ($auth === 'Bearer crash-token') {
+    // What a proxy or a crashed worker may answer: no envelope.
+    http_response_code(500);
+    echo 'Internal Server Error';
+} else if ($auth === 'Bearer html-token') {
+    answer(200, '<html>a captive portal</html>');
+} else if ($auth !== 'Bearer good-token') {
+    refuse(401, 'INVALID_TOKEN', 'The token is invalid.');
+} else if ($method === 'GET' && $path === '/api/ping') {
+    answer(200, ['ok' => true, 'issuer' => 'http://moodle.test', 'time' => '2027-01-01T00:00:00.000Z']);
+} else if ($method === 'POST' && $path === '/api/claim') {
+    $body = json_decode(file_get_contents('php://input'), true);
+    if (($_SERVER['CONTENT_TYPE'] ?? '') !== 'application/json' || !is_string($body['receipt'] ?? null)) {
+        refuse(400, 'INVALID_REQUEST', 'receipt is required.');
+    } else if ($body['receipt'] === 'first') {
+        answer(200, ['success' => true, 'videoid' => 5, 'replaced_videoid' => null]);
+    } else {
+        answer(200, ['success' => true, 'videoid' => 6, 'replaced_videoid' => 5]);
+    }
+} else if ($method === 'DELETE' && preg_match('~^/api/admin/videos/(\d+)$~', $path, $m)) {
+    match ((int) $m[1]) {
+        1 => answer(200, ['success' => true, 'videoid' => 1, 'invalidation_id' => 'I1']),
+        2 => refuse(410, 'VIDEO_DELETED', 'Video 2 was already deleted.'),
+        3 => refuse(404, 'VIDEO_NOT_FOUND', 'There is no video 3.'),
+        default => refuse(502, 'STORAGE_ERROR', 'Storage refused to delete the video (AccessDenied).'),
+    };
+} else {
+    refuse(404, 'NOT_FOUND', 'There is no such endpoint.');
+}
