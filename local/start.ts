@@ -49,6 +49,8 @@ function rgw(command: string, env: NodeJS.ProcessEnv): string {
 export async function startAll(o: { ports?: Ports; stateDir?: string; quiet?: boolean; vars?: Record<string, string> } = {}): Promise<Running> {
   const ports = o.ports ?? portsFromEnv();
   const stateDir = resolve(o.stateDir ?? process.env.S3VIDEO_STATE_DIR ?? join(ROOT, '.local'));
+  // The S3 may live elsewhere than the worker's state, so a second stack can share one running RGW.
+  const s3StateDir = resolve(process.env.S3VIDEO_S3_STATE_DIR ?? stateDir);
   mkdirSync(stateDir, { recursive: true });
   const say = (line: string) => { if (!o.quiet) console.log(line); };
   const stops: Array<() => Promise<void>> = [];
@@ -61,7 +63,7 @@ export async function startAll(o: { ports?: Ports; stateDir?: string; quiet?: bo
     const { values, created } = ensureDevVars(ROOT);
     if (created) say('Created .dev.vars with a fresh shared secret and CloudFront key pair.');
 
-    const rgwEnv = { ...process.env, S3VIDEO_S3_PORT: String(ports.s3), S3VIDEO_STATE_DIR: stateDir };
+    const rgwEnv = { ...process.env, S3VIDEO_S3_PORT: String(ports.s3), S3VIDEO_STATE_DIR: s3StateDir };
     let startedS3 = false;
     try {
       rgw('status', rgwEnv);
@@ -142,7 +144,7 @@ s3video is running on this machine (Ctrl-C stops everything):
   Edge worker (wrangler dev)  ${urls.edge}   (cron: ${urls.edge}/__scheduled)
   CloudFront stand-in         ${urls.cdn}
   Local S3 (Ceph RGW)         ${urls.s3}
-s3video: ready`);
+s3video: ready (worker pid ${running.pids.worker})`);
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
