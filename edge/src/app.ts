@@ -8,6 +8,7 @@ import { admin, ping } from './routes/admin';
 import { claim } from './routes/claim';
 import { dev } from './routes/dev';
 import { events } from './routes/events';
+import { multipart } from './routes/multipart';
 import { playback } from './routes/playback';
 import { uploads } from './routes/uploads';
 
@@ -37,6 +38,7 @@ api.route('/', events);
 api.route('/', playback);
 api.route('/', ping);
 api.route('/admin', admin);
+api.route('/multipart', multipart);
 app.route('/api', api);
 app.route('/dev', dev);
 

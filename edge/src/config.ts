@@ -27,7 +27,7 @@ export interface Config {
   retentionDays: number;
   unclaimedGraceDays: number;
   abandonedGraceHours: number;
-  cleanup: { batchSize: number; maxBatches: number };
+  cleanup: { batchSize: number; maxBatches: number; maxAborts: number };
   prices: { storageGbMonth: number; deliveryGb: number };
   devMode: boolean;
 }
@@ -122,6 +122,8 @@ export function loadConfig(env: Env): Config {
       batchSize: number(env, 'CLEANUP_BATCH_SIZE', 1000, 1, 1000),
       // Each batch costs 2 subrequests and ~3 D1 queries; 5 stays far inside the free plan's 50.
       maxBatches: number(env, 'CLEANUP_MAX_BATCHES', 5, 1, 200),
+      // One AbortMultipartUpload per idle upload; the bucket's lifecycle rule is the backstop.
+      maxAborts: number(env, 'CLEANUP_MAX_ABORTS', 20, 0, 500),
     },
     prices: {
       // AWS list prices, us-east-1, first tier: S3 Standard storage and CloudFront transfer out.

@@ -8,6 +8,21 @@
 /** S3 refuses a single POST/PUT above 5 GiB, so no assignment may allow more. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
+/** S3's floor for every part but the last. */
+export const MIN_PART_BYTES = 5 * 1024 ** 2;
+/** S3's ceiling on parts per upload. */
+export const MAX_PARTS = 10_000;
+/** Large enough to keep per-part overhead low, small enough that a retried part costs little. */
+export const DEFAULT_PART_BYTES = 16 * 1024 ** 2;
+/** Part URLs signed per request: a page of work, not the whole 5 GB at once. */
+export const MAX_PARTS_PER_SIGN = 100;
+
+/** The part size for a file: the default, grown only when the file would need more than MAX_PARTS. */
+export function partSizeFor(filesize: number): number {
+  const needed = Math.ceil(filesize / MAX_PARTS / 1024 ** 2) * 1024 ** 2;
+  return Math.max(DEFAULT_PART_BYTES, needed);
+}
+
 /** Video containers a student may hand in: extension → the MIME types browsers report for it. */
 export const VIDEO_TYPES = {
   mp4: ['video/mp4'],
@@ -157,6 +172,43 @@ export interface UploadUrlResponse {
   s3_key: string;
   /** ISO 8601: when S3 stops accepting this POST. */
   expires_at: string;
+}
+
+// ---- /api/multipart/* (large files, resumable) ----------------------------
+
+/** POST /api/multipart/start takes an {@link UploadUrlRequest}. */
+export interface MultipartStartResponse {
+  s3_key: string;
+  upload_id: string;
+  part_size: number;
+  part_count: number;
+  /** Until then the upload may be resumed; part URLs are signed for shorter. */
+  expires_at: string;
+}
+
+export interface MultipartSignRequest {
+  assignmentid: number;
+  submissionid: number;
+  s3_key: string;
+  part_numbers: number[];
+}
+
+export interface MultipartSignResponse {
+  /** Part number → presigned PUT URL. */
+  urls: Record<string, string>;
+  expires_at: string;
+}
+
+/** GET /api/multipart/parts?submissionid=&s3_key=: what S3 already holds, for resuming. */
+export interface MultipartPartsResponse {
+  parts: Array<{ part_number: number; size: number; etag: string }>;
+}
+
+/** POST /api/multipart/complete and /abort take {assignmentid, submissionid, s3_key}. */
+export interface MultipartCompleteResponse {
+  success: true;
+  s3_key: string;
+  part_count: number;
 }
 
 // ---- POST /api/confirm-upload --------------------------------------------

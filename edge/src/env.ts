@@ -36,6 +36,7 @@ export interface Env {
   ABANDONED_GRACE_HOURS?: string;
   CLEANUP_BATCH_SIZE?: string;
   CLEANUP_MAX_BATCHES?: string;
+  CLEANUP_MAX_ABORTS?: string;
   PRICE_STORAGE_GB_MONTH?: string;
   PRICE_DELIVERY_GB?: string;
 

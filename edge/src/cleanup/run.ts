@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { insertEvent, logEvent } from '../services/events';
 import { invalidate } from '../services/cdn';
-import { deleteObjects, s3Client } from '../services/s3';
+import { abortMultipart, deleteObjects, s3Client } from '../services/s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 export interface CleanupReport {
@@ -23,6 +23,7 @@ interface Candidate {
   assignmentid: number;
   submissionid: number;
   file_size: number | null;
+  multipart_upload_id: string | null;
   reason: string;
 }
 
@@ -42,11 +43,35 @@ export async function runCleanup(db: D1Database, config: Config, now: number): P
   const retentionBefore = config.retentionDays > 0 ? now - config.retentionDays * 86400 : 0;
   const graceBefore = now - config.unclaimedGraceDays * 86400;
 
+  // Multipart uploads left idle: abort each (one call apiece, so a bounded number per run).
+  const idle = await candidates(
+    db,
+    `upload_status = 'pending' AND multipart_upload_id IS NOT NULL AND presign_expires < ?`,
+    [abandonedBefore],
+    "'abandoned'",
+    [],
+    config.cleanup.maxAborts,
+  );
+  for (const v of idle) {
+    try {
+      await abortMultipart(s3, v.s3_bucket, v.s3_key, v.multipart_upload_id!);
+    } catch {
+      report.failed++;
+      continue;
+    }
+    await db
+      .prepare(`UPDATE videos SET upload_status = 'error', error_message = 'abandoned: the upload was never finished',
+           multipart_upload_id = NULL WHERE id = ? AND upload_status = 'pending'`)
+      .bind(v.id)
+      .run();
+    report.abandoned++;
+  }
+
   // Pending uploads whose POST policy expired (plus a grace for uploads started just before expiry).
   while (report.batches < config.cleanup.maxBatches) {
     const batch = await candidates(
       db,
-      `upload_status = 'pending' AND presign_expires < ?`,
+      `upload_status = 'pending' AND multipart_upload_id IS NULL AND presign_expires < ?`,
       [abandonedBefore],
       "'abandoned'",
       [],
@@ -119,7 +144,7 @@ async function candidates(
 ): Promise<Candidate[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, s3_key, s3_bucket, site, userid, assignmentid, submissionid, file_size, ${reasonSql} AS reason
+      `SELECT id, s3_key, s3_bucket, site, userid, assignmentid, submissionid, file_size, multipart_upload_id, ${reasonSql} AS reason
        FROM videos WHERE ${where} ORDER BY id LIMIT ?`,
     )
     .bind(...reasonParams, ...params, limit)

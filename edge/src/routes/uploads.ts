@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import {
   MAX_UPLOAD_BYTES,
-  VIDEO_TYPE_NAMES,
   type ConfirmUploadResponse,
   type UploadClaims,
   type UploadUrlResponse,
@@ -11,11 +10,10 @@ import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { int, optionalNumber, readJsonObject, text } from '../http/validate';
 import { logEvent, insertEvent } from '../services/events';
-import { extensionOf, isVideoExtension, objectKey, typeMatchesExtension } from '../services/filenames';
-import { consume, rateKey } from '../services/rate-limit';
-import { headObject, presignUpload, s3Client } from '../services/s3';
+import { headObject, presignUpload, s3Client, type PresignedUpload } from '../services/s3';
+import { beginUpload, parseUploadRequest } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
-import { confirmStatements, findOwnUpload, insertPending, type VideoRow } from '../services/videos';
+import { confirmStatements, findOwnUpload, type VideoRow } from '../services/videos';
 
 /** A day is longer than any browser will believably spend reading a file's duration. */
 const MAX_DURATION_SECONDS = 86400;
@@ -25,63 +23,16 @@ export const uploads = new Hono<AppEnv>();
 uploads.post('/upload-url', requireToken('upload'), async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
-  const body = await readJsonObject(c);
-  const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
-  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { assignmentid, submissionid });
-  const filename = text(body, 'filename', 255);
-  const mimetype = text(body, 'mimetype', 100).toLowerCase();
-  const filesize = int(body, 'filesize', 0, Number.MAX_SAFE_INTEGER);
-  if (filesize < 1) throw new ApiError('INVALID_REQUEST', 'The file is empty.', 'filesize');
-  if (filesize > claims.maxbytes) {
-    const limit = claims.maxbytes === MAX_UPLOAD_BYTES ? '5 GB' : `${Math.floor(claims.maxbytes / 1024 ** 2)} MB`;
-    throw new ApiError('FILE_TOO_LARGE', `The file is larger than this assignment's limit of ${limit}.`, 'filesize');
-  }
-  const ext = extensionOf(filename);
-  if (!isVideoExtension(ext) || !typeMatchesExtension(ext, mimetype)) {
-    throw new ApiError('UNSUPPORTED_TYPE', `Only video files are allowed: ${VIDEO_TYPE_NAMES}.`, isVideoExtension(ext) ? 'mimetype' : 'filename');
-  }
-
-  const limit = await consume(c.env.RATE_LIMITS, rateKey('upload', claims.iss, claims.sub), config.limits.uploadsPerHour, 3600, now);
-  if (!limit.ok) {
-    throw new ApiError('RATE_LIMITED', `Too many uploads started this hour; try again in ${Math.ceil(limit.retryAfter / 60)} minutes.`, undefined, {
-      'Retry-After': String(limit.retryAfter),
-    });
-  }
-
-  const key = objectKey(claims.sub, Date.now(), filename);
-  const presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, mimetype, claims.maxbytes, config.uploadUrlTtl);
-  const expires = now + config.uploadUrlTtl;
-  await c.env.DB.batch([
-    insertPending(c.env.DB, {
-      site: claims.iss,
-      courseid: claims.courseid,
-      assignmentid,
-      submissionid,
-      userid: claims.sub,
-      s3_key: key,
-      s3_bucket: config.s3.bucket,
-      filename,
-      file_size: filesize,
-      mime_type: mimetype,
-      coursename: claims.coursename ?? null,
-      assignmentname: claims.assignmentname ?? null,
-      fullname: claims.fullname ?? null,
-      upload_timestamp: now,
-      presign_expires: expires,
-    }),
-    insertEvent(c.env.DB, {
-      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_start',
-      assignmentid, submissionid, s3_key: key, file_size: filesize, timestamp: now,
-    }),
-  ]);
-  const response: UploadUrlResponse = {
-    presigned_url: presigned.url,
-    fields: presigned.fields,
-    s3_key: key,
-    expires_at: new Date(expires * 1000).toISOString(),
-  };
-  return c.json(response, 201);
+  const req = parseUploadRequest(await readJsonObject(c), claims);
+  let presigned: PresignedUpload | undefined;
+  const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => {
+    presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, req.mimetype, claims.maxbytes, config.uploadUrlTtl);
+    return { multipartUploadId: null };
+  });
+  return c.json<UploadUrlResponse>(
+    { presigned_url: presigned!.url, fields: presigned!.fields, s3_key: key, expires_at: new Date(expires * 1000).toISOString() },
+    201,
+  );
 });
 
 uploads.post('/confirm-upload', requireToken('upload'), async (c) => {

@@ -1,10 +1,16 @@
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../config';
 import { ApiError } from '../http/errors';
 
@@ -108,4 +114,98 @@ export async function deleteObjects(
   // Quiet=false lists successes; some S3-compatible servers omit them, so "not failed" is the rule.
   for (const key of keys) if (!failed.has(key)) deleted.add(key);
   return { deleted, failed };
+}
+
+// ---- multipart: large files in parts, each retried alone, resumable ----------
+
+export async function createMultipart(s3: S3Client, bucket: string, key: string, mimetype: string): Promise<string> {
+  try {
+    const out = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: mimetype }));
+    if (!out.UploadId) throw new Error('no UploadId in the answer');
+    return out.UploadId;
+  } catch (err) {
+    throw storageFailure('CreateMultipartUpload', err);
+  }
+}
+
+/** Presigned PUTs for parts: the browser sends each straight to S3 and reads its ETag. */
+export async function presignParts(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  partNumbers: readonly number[],
+  ttlSeconds: number,
+): Promise<Record<string, string>> {
+  try {
+    const urls: Record<string, string> = {};
+    for (const n of partNumbers) {
+      urls[String(n)] = await getSignedUrl(
+        s3,
+        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n }),
+        { expiresIn: ttlSeconds },
+      );
+    }
+    return urls;
+  } catch (err) {
+    throw storageFailure('presign UploadPart', err);
+  }
+}
+
+export interface StoredPart {
+  part_number: number;
+  size: number;
+  etag: string;
+}
+
+/** Every part S3 holds for the upload (ListParts pages at 1000); null when the upload is gone. */
+export async function listParts(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<StoredPart[] | null> {
+  const parts: StoredPart[] = [];
+  let marker: string | undefined;
+  try {
+    do {
+      const page = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumberMarker: marker }));
+      for (const p of page.Parts ?? []) {
+        parts.push({ part_number: p.PartNumber!, size: p.Size ?? 0, etag: p.ETag ?? '' });
+      }
+      marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
+    } while (marker);
+    return parts;
+  } catch (err) {
+    // AWS says NoSuchUpload; Ceph RGW says NoSuchKey for an aborted upload.
+    if (err instanceof S3ServiceException && (err.name === 'NoSuchUpload' || err.name === 'NoSuchKey')) return null;
+    throw storageFailure('ListParts', err);
+  }
+}
+
+export async function completeMultipart(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  parts: readonly StoredPart[],
+): Promise<void> {
+  try {
+    // The ETag in the answer is empty on Ceph RGW; HeadObject at confirm is what counts.
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.part_number, ETag: p.etag })) },
+      }),
+    );
+  } catch (err) {
+    throw storageFailure('CompleteMultipartUpload', err);
+  }
+}
+
+/** Aborting an upload that is already gone is success: the goal (no parts kept) holds. */
+export async function abortMultipart(s3: S3Client, bucket: string, key: string, uploadId: string): Promise<void> {
+  try {
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+  } catch (err) {
+    if (err instanceof S3ServiceException && (err.name === 'NoSuchUpload' || err.name === 'NoSuchKey')) return;
+    throw storageFailure('AbortMultipartUpload', err);
+  }
 }

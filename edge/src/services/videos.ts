@@ -26,13 +26,14 @@ export interface VideoRow {
   retired_timestamp: number | null;
   deleted_timestamp: number | null;
   error_message: string | null;
+  multipart_upload_id: string | null;
 }
 
 export type NewVideo = Pick<
   VideoRow,
   | 'site' | 'courseid' | 'assignmentid' | 'submissionid' | 'userid' | 's3_key' | 's3_bucket'
   | 'filename' | 'file_size' | 'mime_type' | 'coursename' | 'assignmentname' | 'fullname'
-  | 'upload_timestamp' | 'presign_expires'
+  | 'upload_timestamp' | 'presign_expires' | 'multipart_upload_id'
 >;
 
 export function insertPending(db: D1Database, v: NewVideo): D1PreparedStatement {
@@ -40,13 +41,13 @@ export function insertPending(db: D1Database, v: NewVideo): D1PreparedStatement 
     .prepare(
       `INSERT INTO videos (site, courseid, assignmentid, submissionid, userid, s3_key, s3_bucket,
          upload_status, filename, file_size, mime_type, coursename, assignmentname, fullname,
-         upload_timestamp, presign_expires)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)`,
+         upload_timestamp, presign_expires, multipart_upload_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       v.site, v.courseid, v.assignmentid, v.submissionid, v.userid, v.s3_key, v.s3_bucket,
       v.filename, v.file_size, v.mime_type, v.coursename, v.assignmentname, v.fullname,
-      v.upload_timestamp, v.presign_expires,
+      v.upload_timestamp, v.presign_expires, v.multipart_upload_id,
     );
 }
 

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ListPartsCommand } from '@aws-sdk/client-s3';
+import type {
+  ConfirmUploadResponse,
+  MultipartPartsResponse,
+  MultipartSignResponse,
+  MultipartStartResponse,
+  PlaybackUrlResponse,
+} from '../../edge/src/contract';
+import { partSizeFor } from '../../edge/src/contract';
+import { errorOf, startStack, type Stack } from '../support/stack';
+import { token } from '../support/tokens';
+
+const MIB = 1024 * 1024;
+let stack: Stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.close();
+});
+
+async function start(tok: string, submissionid: number, size: number): Promise<MultipartStartResponse> {
+  const res = await stack.edge.fetch('/api/multipart/start', {
+    token: tok,
+    body: { assignmentid: 10, submissionid, filename: 'lecture.mp4', filesize: size, mimetype: 'video/mp4' },
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()) as MultipartStartResponse;
+}
+
+async function sign(tok: string, submissionid: number, key: string, parts: number[]): Promise<Record<string, string>> {
+  const res = await stack.edge.fetch('/api/multipart/sign-parts', { token: tok, body: { assignmentid: 10, submissionid, s3_key: key, part_numbers: parts } });
+  assert.equal(res.status, 200, await res.clone().text());
+  return ((await res.json()) as MultipartSignResponse).urls;
+}
+
+async function putPart(url: string, bytes: Buffer): Promise<string> {
+  const res = await fetch(url, { method: 'PUT', body: new Uint8Array(bytes) });
+  assert.equal(res.status, 200, await res.clone().text());
+  return res.headers.get('ETag')!;
+}
+
+const op = (tok: string, path: string, submissionid: number, key: string) =>
+  stack.edge.fetch(`/api/multipart/${path}`, { token: tok, body: { assignmentid: 10, submissionid, s3_key: key } });
+
+describe('multipart upload through the real S3', () => {
+  it('uploads in parts, resumes from what S3 holds, completes, confirms and plays', async () => {
+    const size = 20 * MIB + 12345;
+    const bytes = randomBytes(size);
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1000 });
+    const s = await start(tok, 1000, size);
+    assert.equal(s.part_size, 16 * MIB);
+    assert.equal(s.part_count, 2);
+
+    const first = await sign(tok, 1000, s.s3_key, [1]);
+    await putPart(first['1']!, bytes.subarray(0, s.part_size));
+
+    // "The page reloaded": ask S3 what it already holds, then send only the rest.
+    const listed = (await (await stack.edge.fetch(`/api/multipart/parts?submissionid=1000&s3_key=${encodeURIComponent(s.s3_key)}`, { token: tok })).json()) as MultipartPartsResponse;
+    assert.deepEqual(listed.parts.map((p) => [p.part_number, p.size]), [[1, 16 * MIB]]);
+    const rest = await sign(tok, 1000, s.s3_key, [2]);
+    await putPart(rest['2']!, bytes.subarray(s.part_size));
+
+    const confirmEarly = await errorOf(await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1000, s3_key: s.s3_key, filesize: size } }));
+    assert.equal(confirmEarly.code, 'OBJECT_NOT_UPLOADED', 'nothing to confirm before completion');
+
+    const done = await op(tok, 'complete', 1000, s.s3_key);
+    assert.equal(done.status, 200, await done.clone().text());
+    const again = await op(tok, 'complete', 1000, s.s3_key);
+    assert.equal(again.status, 200, 'completing twice is harmless');
+
+    const confirm = await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1000, s3_key: s.s3_key, filesize: size, duration: 60 } });
+    assert.equal(confirm.status, 200, await confirm.clone().text());
+    assert.ok(((await confirm.json()) as ConfirmUploadResponse).receipt);
+
+    const view = await token(stack.secrets.sharedSecret, { scope: 'view', submissionid: 1000 });
+    const play = (await (await stack.edge.fetch('/api/playback-url?submissionid=1000', { token: view })).json()) as PlaybackUrlResponse;
+    const across = await fetch(play.signed_url, { headers: { Range: `bytes=${16 * MIB - 10}-${16 * MIB + 9}` } });
+    assert.deepEqual(Buffer.from(await across.arrayBuffer()), bytes.subarray(16 * MIB - 10, 16 * MIB + 10), 'the seam between parts is intact');
+  });
+
+  it('refuses to complete with a part missing or of the wrong size, and keeps the upload open', async () => {
+    const size = 17 * MIB;
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1001 });
+    const s = await start(tok, 1001, size);
+    const urls = await sign(tok, 1001, s.s3_key, [1, 2]);
+    await putPart(urls['1']!, randomBytes(16 * MIB));
+    const missing = await errorOf(await op(tok, 'complete', 1001, s.s3_key));
+    assert.deepEqual([missing.status, missing.code], [409, 'OBJECT_NOT_UPLOADED']);
+    await putPart(urls['2']!, randomBytes(2 * MIB));
+    const wrong = await errorOf(await op(tok, 'complete', 1001, s.s3_key));
+    assert.deepEqual([wrong.status, wrong.code], [409, 'SIZE_MISMATCH']);
+    assert.match(wrong.message, /Part 2/);
+    // Re-sending the part with the right size fixes it.
+    await putPart((await sign(tok, 1001, s.s3_key, [2]))['2']!, randomBytes(1 * MIB));
+    assert.equal((await op(tok, 'complete', 1001, s.s3_key)).status, 200);
+  });
+
+  it('validates part numbers and ownership', async () => {
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '70', submissionid: 1002 });
+    const s = await start(tok, 1002, 40 * MIB);
+    for (const parts of [[], [0], [4], [1.5], Array.from({ length: 101 }, (_, i) => i + 1), 'all']) {
+      const err = await errorOf(await stack.edge.fetch('/api/multipart/sign-parts', { token: tok, body: { assignmentid: 10, submissionid: 1002, s3_key: s.s3_key, part_numbers: parts } }));
+      assert.deepEqual([err.status, err.code, err.field], [400, 'INVALID_REQUEST', 'part_numbers'], JSON.stringify(parts));
+    }
+    const other = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '71', submissionid: 1003 });
+    const foreign = await errorOf(await stack.edge.fetch('/api/multipart/sign-parts', { token: other, body: { assignmentid: 10, submissionid: 1003, s3_key: s.s3_key, part_numbers: [1] } }));
+    assert.deepEqual([foreign.status, foreign.code], [404, 'UPLOAD_NOT_FOUND']);
+    const tooBig = await errorOf(await stack.edge.fetch('/api/multipart/start', { token: await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1004, maxbytes: 10 * MIB }), body: { assignmentid: 10, submissionid: 1004, filename: 'a.mp4', filesize: 11 * MIB, mimetype: 'video/mp4' } }));
+    assert.deepEqual([tooBig.status, tooBig.code], [413, 'FILE_TOO_LARGE']);
+  });
+
+  it('abort removes the parts from S3 and closes the upload', async () => {
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1005 });
+    const s = await start(tok, 1005, 20 * MIB);
+    await putPart((await sign(tok, 1005, s.s3_key, [1]))['1']!, randomBytes(16 * MIB));
+    assert.equal((await op(tok, 'abort', 1005, s.s3_key)).status, 200);
+    await assert.rejects(stack.s3client.send(new ListPartsCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id })));
+    const after = await errorOf(await stack.edge.fetch('/api/multipart/sign-parts', { token: tok, body: { assignmentid: 10, submissionid: 1005, s3_key: s.s3_key, part_numbers: [2] } }));
+    assert.deepEqual([after.status, after.code], [409, 'UPLOAD_NOT_PENDING']);
+  });
+
+  it('the cron aborts an idle multipart upload', async () => {
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1006 });
+    const s = await start(tok, 1006, 20 * MIB);
+    await putPart((await sign(tok, 1006, s.s3_key, [1]))['1']!, randomBytes(16 * MIB));
+    const day = 86400;
+    await stack.edge.db.prepare('UPDATE videos SET presign_expires = presign_expires - ? WHERE s3_key = ?').bind(2 * day, s.s3_key).run();
+    await stack.edge.scheduled(new Date());
+    const row = await stack.edge.db.prepare('SELECT upload_status, multipart_upload_id FROM videos WHERE s3_key = ?').bind(s.s3_key).first();
+    assert.deepEqual(row, { upload_status: 'error', multipart_upload_id: null });
+    await assert.rejects(stack.s3client.send(new ListPartsCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id })));
+  });
+});
+
+describe('part size', () => {
+  it('stays at 16 MiB until a file would need more than 10 000 parts', () => {
+    assert.equal(partSizeFor(1), 16 * MIB);
+    assert.equal(partSizeFor(5 * 1024 * MIB), 16 * MIB);
+    assert.equal(partSizeFor(200 * 1024 * MIB), 21 * MIB);
+    assert.ok(Math.ceil((200 * 1024 * MIB) / partSizeFor(200 * 1024 * MIB)) <= 10_000);
+  });
+});
