@@ -8,6 +8,7 @@ shopt -s globstar nullglob
 
 bash local/install-deps.sh
 npm run --silent build:worker
+npm run --silent build:amd
 
 started_s3=0
 cleanup() { if [ "$started_s3" = 1 ]; then bash local/s3/rgw.sh stop; fi; }
