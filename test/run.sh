@@ -26,6 +26,8 @@ echo "== typecheck"
 npm run --silent typecheck || status=1
 echo "== PHPUnit (Moodle shell classes)"
 phpunit -c test/php/phpunit.xml || status=1
-echo "== node:test (edge, local stack, contract)"
+echo "== node:test (edge, local stack, contract, end to end)"
 node --import tsx --test --test-reporter=spec --test-concurrency=2 test/**/*.test.ts || status=1
+echo "== @web/test-runner (components in Chromium)"
+npx wtr --config test/components/web-test-runner.config.mjs || status=1
 exit $status

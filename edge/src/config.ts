@@ -106,9 +106,9 @@ export function loadConfig(env: Env): Config {
       ipRestrict: flag(env, 'PLAYBACK_IP_RESTRICT'),
     },
     // S3 checks a POST policy's expiry when the request starts, so one hour suffices even for 5 GB.
-    // Seconds are allowed so tests can watch S3 refuse an expired policy.
+    // Seconds are allowed so tests can watch S3 refuse an expired policy and a player renew its URL.
     uploadUrlTtl: number(env, 'UPLOAD_URL_TTL_SECONDS', 3600, 1, 7 * 86400),
-    playbackUrlTtl: number(env, 'PLAYBACK_URL_TTL_SECONDS', 86400, 60, 7 * 86400),
+    playbackUrlTtl: number(env, 'PLAYBACK_URL_TTL_SECONDS', 86400, 1, 7 * 86400),
     limits: {
       uploadsPerHour: number(env, 'RATE_LIMIT_UPLOADS_PER_HOUR', 10, 1, 100000),
       playbacksPerHour: number(env, 'RATE_LIMIT_PLAYBACKS_PER_HOUR', 100, 1, 100000),

@@ -1,0 +1,87 @@
+/**
+ * assignsubmission_s3video/loader — the one non-lazy module. Moodle puts
+ * every non-lazy module of every plugin into the JavaScript of every page,
+ * so this file only knows how to fetch the lazy one, hand it Moodle's
+ * strings and answer token renewals; it imports no code (the build checks).
+ *
+ * PHP: $PAGE->requires->js_call_amd('assignsubmission_s3video/loader', 'init', [$kind]);
+ */
+import type { ComponentKind, TokenExpiredEvent, TOKEN_EXPIRED as TokenExpiredName } from '../../components/events';
+import type { STRING_COMPONENT as ComponentName } from '../../components/strings';
+import type { LazyModule } from './lazy-module';
+
+// Literals typed by the components' own constants: the compiler keeps them equal without an import.
+const COMPONENT: typeof ComponentName = 'assignsubmission_s3video';
+const TOKEN_EXPIRED: typeof TokenExpiredName = 's3v-token-expired';
+const TOKEN_FUNCTION = 'assignsubmission_s3video_get_token';
+
+type AmdRequire = (deps: string[], ok: (...modules: unknown[]) => void, fail: (err: Error) => void) => void;
+
+interface CoreStr {
+  getStrings(requests: Array<{ key: string; component: string }>): Promise<string[]>;
+}
+
+interface CoreAjax {
+  call(calls: Array<{ methodname: string; args: Record<string, unknown> }>): Array<Promise<{ token: string }>>;
+}
+
+interface S3vHost extends HTMLElement {
+  token: string;
+  strings: Record<string, string>;
+  submissionid?: number;
+}
+
+declare global {
+  interface Window {
+    requirejs: AmdRequire;
+    M?: { cfg?: { contextid?: number } };
+  }
+}
+
+function load(deps: string[]): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    // RequireJS silently never calls an async function: a plain one, resolving the promise.
+    window.requirejs(deps, function (...modules: unknown[]) {
+      resolve(modules);
+    }, reject);
+  });
+}
+
+/** Asks Moodle for a new token for the element whose token expired, and gives it to it. */
+function renewToken(kind: ComponentKind, event: TokenExpiredEvent): void {
+  if (event.detail.kind !== kind) return;
+  const element = event.composedPath()[0] as S3vHost;
+  const args = {
+    kind,
+    contextid: Number(element.dataset.contextid ?? window.M?.cfg?.contextid ?? 0),
+    submissionid: element.submissionid ?? 0,
+  };
+  load(['core/ajax'])
+    .then(([ajax]) => (ajax as CoreAjax).call([{ methodname: TOKEN_FUNCTION, args }])[0]!)
+    .then((result) => {
+      element.token = result.token;
+    })
+    // The element gives up after its own timeout and tells the user to reload.
+    .catch((err: unknown) => window.console.error(`${COMPONENT}: no new token`, err));
+}
+
+const started = new Set<ComponentKind>();
+
+/** Loads the elements of one kind, translates them, and keeps their tokens fresh. */
+export function init(kind: ComponentKind): void {
+  // A page may ask twice (two elements, two js_call_amd): once is enough.
+  if (started.has(kind)) return;
+  started.add(kind);
+  document.addEventListener(TOKEN_EXPIRED, (event) => renewToken(kind, event));
+  load([`${COMPONENT}/${kind}-lazy`, 'core/str'])
+    .then(([lazy, str]) => {
+      const { tags, stringKeys } = lazy as LazyModule;
+      return (str as CoreStr)
+        .getStrings(stringKeys.map((key) => ({ key, component: COMPONENT })))
+        .then((values) => {
+          const strings = Object.fromEntries(stringKeys.map((key, i) => [key, values[i]!]));
+          for (const element of document.querySelectorAll<S3vHost>(tags.join(','))) element.strings = strings;
+        });
+    })
+    .catch((err: unknown) => window.console.error(`${COMPONENT}: the ${kind} could not start`, err));
+}

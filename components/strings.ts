@@ -1,0 +1,133 @@
+/**
+ * Every text the components show, keyed as in the plugin's lang file
+ * (`moodle-plugin/lang/en/assignsubmission_s3video.php`, the source of truth;
+ * a test checks it defines each key with this same English text).
+ *
+ * Placeholders follow Moodle: `{$a}` for one value, `{$a->name}` for several.
+ * The English here is what an element shows until the loader hands it the
+ * strings of the user's language from `core/str`.
+ */
+export const STRINGS = {
+  common_cancel: 'Cancel',
+  common_retry: 'Retry',
+  common_try_again_in: 'Try again in {$a}.',
+
+  upload_accepted: '{$a->types}, up to {$a->limit}',
+  upload_cancelled: 'Upload cancelled.',
+  upload_choose: 'Choose a video',
+  upload_choose_other: 'Choose another file',
+  upload_current: 'Current video',
+  upload_current_details: '{$a->size}, uploaded {$a->date}',
+  upload_drop: 'Drag and drop a video here, or',
+  upload_error_confirm: 'The video reached storage, but the upload could not be finished.',
+  upload_error_denied: 'The storage service refused the upload.',
+  upload_error_denied_hint: 'Retry. If it happens again, tell your teacher.',
+  upload_error_empty: 'The file is empty.',
+  upload_error_failed: 'The upload failed.',
+  upload_error_interrupted: 'Upload interrupted',
+  upload_error_interrupted_hint: 'Check your connection, then retry.',
+  upload_error_ratelimited: 'Too many uploads were started in the last hour.',
+  upload_error_session: 'Your session has expired. Reload the page and try again.',
+  upload_error_toolarge: 'File size exceeds {$a} limit',
+  upload_error_toolarge_hint: 'Compress the video (for example with HandBrake) or trim it, then try again.',
+  upload_error_type: 'Only video files are allowed: {$a}',
+  upload_error_unavailable: 'The storage service is not responding.',
+  upload_error_unavailable_hint: 'Wait a few minutes, then retry.',
+  upload_label: 'Video submission',
+  upload_processing: 'Finalizing upload…',
+  upload_progress: '{$a->percent} % ({$a->sent} of {$a->total})',
+  upload_progress_label: 'Upload progress',
+  upload_replace: 'Replace',
+  upload_success: 'Upload complete!',
+  upload_success_hint: 'Save changes to hand in this video.',
+  upload_timeleft: 'About {$a} left',
+  upload_uploading: 'Uploading {$a}',
+  upload_validating: 'Checking your file…',
+
+  player_buffering: 'Buffering…',
+  player_error_denied: 'Access denied',
+  player_error_failed: 'Playback failed, try refreshing',
+  player_error_format: 'Video format not supported',
+  player_error_format_hint: 'This browser plays: {$a}',
+  player_error_network: 'Check your connection',
+  player_error_ratelimited: 'Too many videos were opened in the last hour.',
+  player_error_unavailable: 'Video not available',
+  player_label: 'Submitted video',
+  player_loading: 'Loading video…',
+
+  dashboard_cost: 'Estimated cost',
+  dashboard_cost_detail: 'per month: {$a->storage} storage, {$a->delivery} delivery',
+  dashboard_error_code: 'Error code',
+  dashboard_errors: 'Errors by code',
+  dashboard_errors_count: 'Count',
+  dashboard_failures: 'Recent failures',
+  dashboard_failures_none: 'No failures in this period.',
+  dashboard_loading: 'Loading statistics…',
+  dashboard_manage: 'Manage videos',
+  dashboard_message: 'Message',
+  dashboard_period: 'Period',
+  dashboard_period_days: 'Last {$a} days',
+  dashboard_storage: 'Total storage',
+  dashboard_storage_detail: '{$a} videos stored',
+  dashboard_success_rate: 'Success rate',
+  dashboard_success_rate_detail: '{$a->ok} of {$a->total} uploads',
+  dashboard_uploads: 'Total uploads',
+  dashboard_uploads_detail: '{$a} failed',
+  dashboard_when: 'When',
+  dashboard_who: 'User',
+
+  videos_all: 'All',
+  videos_apply: 'Filter',
+  videos_assignment: 'Assignment',
+  videos_course: 'Course',
+  videos_date: 'Uploaded',
+  videos_delete: 'Delete',
+  videos_delete_confirm: 'Delete “{$a->filename}” by {$a->fullname}? The video is removed from storage and can no longer be watched.',
+  videos_delete_done: 'Video deleted.',
+  videos_delete_failed: 'The video could not be deleted: {$a}',
+  videos_delete_title: 'Delete video',
+  videos_empty: 'No videos match these filters.',
+  videos_error_load: 'The videos could not be loaded.',
+  videos_filters: 'Filters',
+  videos_key: 'S3 key',
+  videos_loading: 'Loading videos…',
+  videos_next: 'Next page',
+  videos_page: 'Page {$a->page} of {$a->pages}',
+  videos_pagination: 'Pages',
+  videos_perpage: 'Per page',
+  videos_previous: 'Previous page',
+  videos_search: 'Search',
+  videos_search_hint: 'Name, course, assignment, file or key',
+  videos_status: 'Status',
+  videos_status_deleted: 'Deleted',
+  videos_status_error: 'Error',
+  videos_status_pending: 'Uploading',
+  videos_status_ready: 'Ready',
+  videos_student: 'Student',
+  videos_title: 'Submitted videos',
+  videos_total: 'Videos found: {$a}',
+} as const;
+
+export type StringKey = keyof typeof STRINGS;
+
+/** What an element's `strings` property holds: any subset, English fills the rest. */
+export type Strings = Partial<Record<StringKey, string>>;
+
+/** The value of a placeholder: one scalar for `{$a}`, named ones for `{$a->name}`. */
+export type StringParam = string | number | Record<string, string | number>;
+
+/** Moodle's substitution, done here because the loader fetches each string once, unfilled. */
+export function format(template: string, a?: StringParam): string {
+  if (a === undefined) return template;
+  if (typeof a !== 'object') return template.replaceAll('{$a}', String(a));
+  return template.replace(/\{\$a->([A-Za-z0-9_]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(a, name) ? String(a[name]) : whole,
+  );
+}
+
+export const STRING_COMPONENT = 'assignsubmission_s3video';
+
+/** The keys one kind of element uses, so the loader asks Moodle for those only. */
+export function stringKeys(...prefixes: string[]): StringKey[] {
+  return (Object.keys(STRINGS) as StringKey[]).filter((key) => prefixes.some((p) => key.startsWith(p)));
+}

@@ -1,0 +1,308 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type VideoSummary } from '../../edge/src/contract';
+import { EdgeError } from '../edge-client';
+import { emit, UPLOAD_COMPLETE, type UploadCompleteDetail } from '../events';
+import { formatBytes, formatClock, formatDate, formatTimeLeft } from '../format';
+import { LoadController } from '../load-controller';
+import { S3vElement } from '../s3v-element';
+import { sharedStyles } from '../shared.styles';
+import { UploadController, type UploadPhase, type UploadState } from './upload-controller';
+import { uploaderStyles } from './uploader.styles';
+import { ACCEPT, uploadLimit } from './validate';
+
+/** The video the submission has now, as the page or the edge describes it. */
+interface CurrentVideo {
+  filename: string;
+  filesize: number | null;
+  uploaded: string | null;
+}
+
+/**
+ * `<s3v-uploader>`: the student's video for one submission. Checks the file,
+ * sends it straight to S3, and hands the edge's receipt to the Moodle form
+ * (the `receipt-input` field) and to listeners (`s3v-upload-complete`).
+ */
+export class S3vUploader extends S3vElement {
+  static override styles = [sharedStyles, uploaderStyles];
+
+  protected readonly kind = 'uploader';
+
+  @property({ type: Number }) assignmentid = 0;
+  @property({ type: Number }) submissionid = 0;
+  /** The assignment's limit in bytes; never more than S3's 5 GB. */
+  @property({ type: Number }) maxbytes = MAX_UPLOAD_BYTES;
+  /** Name of the hidden form field (light DOM) that receives the receipt. */
+  @property({ attribute: 'receipt-input' }) receiptInput = '';
+  @property({ attribute: 'current-filename' }) currentFilename = '';
+  @property({ attribute: 'current-filesize', type: Number }) currentFilesize: number | null = null;
+  /** ISO 8601. */
+  @property({ attribute: 'current-uploaded' }) currentUploaded = '';
+
+  @state() private dragging = false;
+  /** The last upload finished here: it becomes "current" for the rest of this page's life. */
+  @state() private finished: CurrentVideo | null = null;
+
+  @query('input[type=file]') private picker!: HTMLInputElement;
+
+  private readonly upload = new UploadController(this, {
+    assignmentid: () => this.assignmentid,
+    submissionid: () => this.submissionid,
+    maxbytes: () => this.maxbytes,
+    edge: (req) => this.edge(req),
+    completed: (result) => this.completed(result),
+  });
+
+  private readonly existing = new LoadController<VideoSummary | null>(this);
+  private hadFocus = false;
+
+  /** For tests and the host page: the current phase, e.g. to wait for 'success'. */
+  get phase(): UploadPhase {
+    return this.upload.state.phase;
+  }
+
+  /** Starts an upload of this file, as a drop or the picker would. */
+  choose(file: File): void {
+    this.upload.start(file);
+  }
+
+  protected override willUpdate(): void {
+    this.hadFocus = this.shadowRoot?.activeElement != null;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // The button that had focus (Cancel, Retry…) may have gone with the phase: keep keyboard users in place.
+    if (this.hadFocus && !this.shadowRoot!.activeElement) {
+      this.shadowRoot!.querySelector<HTMLElement>('[data-focus]')?.focus();
+    }
+    // Without the page's word on the current video, ask the edge, once, as soon as we can.
+    const ready = this.edgeUrl && this.token && this.submissionid && !this.currentFilename;
+    if (ready && this.existing.state.status === 'idle' && (changed.has('edgeUrl') || changed.has('token') || changed.has('submissionid'))) {
+      void this.loadExisting();
+    }
+  }
+
+  private loadExisting(): Promise<void> {
+    return this.existing.load(async (signal) => {
+      try {
+        return await this.edge<VideoSummary>({ path: '/api/video', query: { submissionid: this.submissionid }, signal });
+      } catch (err) {
+        if (err instanceof EdgeError && (err.status === 404 || err.status === 410)) return null;
+        throw err;
+      }
+    });
+  }
+
+  private current(): CurrentVideo | null {
+    if (this.finished) return this.finished;
+    if (this.currentFilename) {
+      return { filename: this.currentFilename, filesize: this.currentFilesize, uploaded: this.currentUploaded || null };
+    }
+    const summary = this.existing.value;
+    return summary && summary.status === 'ready'
+      ? { filename: summary.filename, filesize: summary.filesize, uploaded: summary.uploaded_at }
+      : null;
+  }
+
+  private completed(result: UploadCompleteDetail): void {
+    this.finished = { filename: result.filename, filesize: result.filesize, uploaded: new Date().toISOString() };
+    const field = this.receiptField();
+    if (field) {
+      field.value = result.receipt;
+      // Moodle's form change checker listens for this, so leaving unsaved warns the student.
+      field.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+    emit(this, UPLOAD_COMPLETE, result);
+  }
+
+  /** The hidden input lives in the page (light DOM), in this element's form when there is one. */
+  private receiptField(): HTMLInputElement | null {
+    if (!this.receiptInput) return null;
+    const selector = `input[name="${CSS.escape(this.receiptInput)}"]`;
+    const form = this.closest('form');
+    return form?.querySelector<HTMLInputElement>(selector)
+      ?? (this.getRootNode() as Document | ShadowRoot).querySelector<HTMLInputElement>(selector);
+  }
+
+  private openPicker(): void {
+    this.picker.click();
+  }
+
+  private onPicked(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    // Cleared so that choosing the same file again (after an error) is still a change.
+    input.value = '';
+    if (file) this.upload.start(file);
+  }
+
+  private onDragOver(e: DragEvent): void {
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = this.upload.busy ? 'none' : 'copy';
+    this.dragging = !this.upload.busy;
+  }
+
+  private onDragLeave(e: DragEvent): void {
+    if (!this.contains(e.relatedTarget as Node | null) && !this.shadowRoot!.contains(e.relatedTarget as Node | null)) {
+      this.dragging = false;
+    }
+  }
+
+  private onDrop(e: DragEvent): void {
+    // Always: otherwise the browser navigates away to the dropped file.
+    e.preventDefault();
+    this.dragging = false;
+    const file = e.dataTransfer?.files[0];
+    if (file && !this.upload.busy) this.upload.start(file);
+  }
+
+  protected override render(): TemplateResult {
+    const s = this.upload.state;
+    return html`
+      <section
+        class="zone ${this.dragging ? 'dragging' : ''}"
+        aria-label=${this.t('upload_label')}
+        aria-busy=${this.upload.busy ? 'true' : 'false'}
+        data-phase=${s.phase}
+        @dragenter=${this.onDragOver}
+        @dragover=${this.onDragOver}
+        @dragleave=${this.onDragLeave}
+        @drop=${this.onDrop}
+      >
+        ${this.renderPhase(s)}
+        <input type="file" accept=${ACCEPT} hidden @change=${this.onPicked} />
+      </section>
+      <p class="visually-hidden" role="status" aria-live="polite">${this.announcement(s)}</p>
+    `;
+  }
+
+  /** Said once per phase: progress itself is on the progressbar, not repeated every second. */
+  private announcement(s: UploadState): string {
+    switch (s.phase) {
+      case 'initial':
+        return s.cancelled ? this.t('upload_cancelled') : '';
+      case 'validating':
+        return this.t('upload_validating');
+      case 'uploading':
+        return this.t('upload_uploading', s.file.name);
+      case 'processing':
+        return this.t('upload_processing');
+      case 'success':
+        return this.t('upload_success');
+      case 'error':
+        // The alert below speaks for itself.
+        return '';
+    }
+  }
+
+  private renderPhase(s: UploadState): TemplateResult {
+    switch (s.phase) {
+      case 'initial':
+        return this.renderInitial(s.cancelled);
+      case 'validating':
+        return html`
+          <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_validating')}</p>
+          <div class="actions">${this.cancelButton()}</div>
+        `;
+      case 'uploading':
+        return this.renderUploading(s);
+      case 'processing':
+        return html`
+          ${this.renderFile(s.file)}
+          <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_processing')}</p>
+          <div class="actions">${this.cancelButton()}</div>
+        `;
+      case 'success':
+        return html`
+          ${this.renderFile(s.file)}
+          <p class="line success"><span class="mark" aria-hidden="true">✓</span> ${this.t('upload_success')}</p>
+          <p class="muted">${this.t('upload_success_hint')}</p>
+          <div class="actions">
+            <button type="button" data-focus @click=${this.openPicker}>${this.t('upload_replace')}</button>
+          </div>
+        `;
+      case 'error':
+        return html`
+          ${s.file ? this.renderFile(s.file) : nothing}
+          <div class="problem" role="alert">
+            <p class="error message">${this.t(s.problem.message, s.problem.a)}</p>
+            ${s.problem.hint ? html`<p class="hint">${this.t(s.problem.hint, s.problem.hintA)}</p>` : nothing}
+          </div>
+          <div class="actions">
+            ${s.retryable
+              ? html`<button type="button" class="primary" data-focus @click=${() => this.upload.retry()}>${this.t('common_retry')}</button>`
+              : nothing}
+            <button type="button" ?data-focus=${!s.retryable} @click=${this.openPicker}>${this.t('upload_choose_other')}</button>
+          </div>
+        `;
+    }
+  }
+
+  private renderInitial(cancelled: boolean): TemplateResult {
+    const current = this.current();
+    const accepted = this.t('upload_accepted', { types: VIDEO_TYPE_NAMES, limit: formatBytes(uploadLimit(this.maxbytes)) });
+    const picker = html`<button type="button" class="primary" data-focus @click=${this.openPicker}>
+      ${current ? this.t('upload_replace') : this.t('upload_choose')}
+    </button>`;
+    return html`
+      ${current
+        ? html`
+            <div class="current">
+              <p class="label">${this.t('upload_current')}</p>
+              <p class="name">${current.filename}</p>
+              <p class="muted">
+                ${this.t('upload_current_details', {
+                  size: current.filesize === null ? '' : formatBytes(current.filesize),
+                  date: current.uploaded ? formatDate(current.uploaded) : '',
+                })}
+              </p>
+            </div>
+            <p class="line">${this.t('upload_drop')} ${picker}</p>
+          `
+        : html`<p class="line">${this.t('upload_drop')} ${picker}</p>`}
+      <p class="muted">${accepted}</p>
+      ${cancelled ? html`<p class="muted">${this.t('upload_cancelled')}</p>` : nothing}
+    `;
+  }
+
+  private renderUploading(s: UploadState & { phase: 'uploading' }): TemplateResult {
+    const percent = s.total > 0 ? Math.floor((s.sent / s.total) * 100) : 0;
+    const progress = this.t('upload_progress', { percent, sent: formatBytes(s.sent), total: formatBytes(s.total) });
+    const left = s.secondsLeft === null ? '' : this.t('upload_timeleft', formatTimeLeft(s.secondsLeft));
+    return html`
+      ${this.renderFile(s.file)}
+      <p class="line">${this.t('upload_uploading', s.file.name)}</p>
+      <div
+        class="bar"
+        role="progressbar"
+        aria-label=${this.t('upload_progress_label')}
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${percent}
+        aria-valuetext=${left ? `${progress}. ${left}` : progress}
+      >
+        <div class="fill" style="width: ${percent}%"></div>
+      </div>
+      <p class="muted progress-text">${progress}${left ? html` · <span class="left">${left}</span>` : nothing}</p>
+      <div class="actions">${this.cancelButton()}</div>
+    `;
+  }
+
+  private renderFile(file: File): TemplateResult {
+    const meta = this.upload.metadata;
+    const details = [formatBytes(file.size), meta?.duration ? formatClock(meta.duration) : ''].filter(Boolean).join(' · ');
+    return html`
+      <div class="file">
+        ${meta?.poster ? html`<img class="poster" src=${meta.poster} alt="" />` : nothing}
+        <div>
+          <p class="name">${file.name}</p>
+          <p class="muted">${details}</p>
+        </div>
+      </div>
+    `;
+  }
+
+  private cancelButton(): TemplateResult {
+    return html`<button type="button" class="danger" data-focus @click=${() => this.upload.cancel()}>${this.t('common_cancel')}</button>`;
+  }
+}

@@ -1,0 +1,116 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../components/admin/define';
+import type { S3vAdminTable } from '../../components/admin/admin-table';
+import { api, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+function tinyVideo(name: string): File {
+  return new File([crypto.getRandomValues(new Uint8Array(1024))], name, { type: 'video/mp4' });
+}
+
+/** Uploads `count` videos to an assignment named uniquely, so a search finds exactly these. */
+async function seed(count: number, names: { fullname?: string; coursename?: string } = {}): Promise<{ tag: string; ids: number[] }> {
+  // Delimited: a LIKE search for "A1" would also find "A12".
+  const tag = `Assignment [${unique()}]`;
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const { videoid } = await uploadThroughApi(tinyVideo(`clip-${i}.mp4`), { submissionid: unique(), assignmentname: tag, ...names });
+    ids.push(videoid);
+  }
+  return { tag, ids };
+}
+
+const rows = (el: S3vAdminTable) => [...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('tbody tr[data-videoid]')];
+const cells = (row: HTMLTableRowElement) => [...row.cells].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+
+/** Until no update is pending: a load started in updated() renders in the update after. */
+async function settled(el: S3vAdminTable): Promise<void> {
+  while (!(await el.updateComplete));
+}
+
+/** The table, searched for one seeded assignment. */
+async function table(search: string): Promise<S3vAdminTable> {
+  const token = await devToken({ scope: 'admin' });
+  const el = await fixture<S3vAdminTable>(html`<s3v-admin-table edge-url=${env().edgeUrl} token=${token}></s3v-admin-table>`);
+  await until(() => el.shadowRoot!.querySelector('table'), 'the table');
+  const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[name=q]')!;
+  input.value = search;
+  el.shadowRoot!.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+  // The search's request starts in the update the click causes; before it the old rows still show.
+  await settled(el);
+  const busy = () => el.shadowRoot!.querySelector('[aria-busy=true]');
+  await until(() => !busy() && rows(el).length > 0 && rows(el).every((row) => cells(row)[1] === search), 'the search results');
+  return el;
+}
+
+
+describe('<s3v-admin-table>', () => {
+  it('lists course, assignment, student, key, status and date, with names shown as text', async () => {
+    const { tag } = await seed(1, { fullname: XSS, coursename: `<script>alert(2)</script>` });
+    const el = await table(tag);
+    expect(rows(el)).to.have.length(1);
+    const [course, assignment, student, key, status, date] = cells(rows(el)[0]!);
+    expect(course).to.equal('<script>alert(2)</script>');
+    expect(assignment).to.equal(tag);
+    expect(student).to.equal(XSS);
+    expect(key).to.match(/^videos\/\d+\/\d+_[0-9a-f]+\/clip-0\.mp4$/);
+    expect(status).to.equal('Ready');
+    expect(date).to.match(/\d{4}/);
+    expect(el.shadowRoot!.querySelector('tbody img, tbody script')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('filters by status and pages through results with the chosen page size', async () => {
+    const { tag } = await seed(11);
+    const el = await table(tag);
+    expect(rows(el)).to.have.length(11);
+
+    const perpage = el.shadowRoot!.querySelector<HTMLSelectElement>('select[name=perpage]')!;
+    perpage.value = '10';
+    perpage.dispatchEvent(new Event('change'));
+    await until(() => rows(el).length === 10, 'ten rows');
+    const pages = el.shadowRoot!.querySelector('nav.pages')!;
+    expect(pages.textContent).to.contain('Page 1 of 2');
+    const [previous, next] = pages.querySelectorAll('button');
+    expect(previous!.disabled).to.equal(true);
+    next!.click();
+    await until(() => rows(el).length === 1, 'the second page');
+    expect(pages.textContent).to.contain('Page 2 of 2');
+    expect(next!.disabled).to.equal(true);
+
+    const status = el.shadowRoot!.querySelector<HTMLSelectElement>('select[name=status]')!;
+    status.value = 'deleted';
+    status.dispatchEvent(new Event('change'));
+    await until(() => el.shadowRoot!.textContent!.includes('No videos match these filters.'), 'an empty result');
+    expect(el.shadowRoot!.querySelector('nav.pages')!.textContent).to.contain('Page 1 of 1');
+  });
+
+  it('deletes a video only after confirmation in a dialog, then reloads', async () => {
+    const { tag, ids } = await seed(1, { fullname: 'Ada Student' });
+    const el = await table(tag);
+    const dialog = el.shadowRoot!.querySelector('dialog')!;
+
+    rows(el)[0]!.querySelector('button')!.click();
+    await until(() => dialog.open, 'the dialog');
+    expect(dialog.textContent).to.contain('Delete “clip-0.mp4” by Ada Student?');
+    await expect(el).to.be.accessible();
+    dialog.querySelector<HTMLButtonElement>('button:not(.danger)')!.click();
+    await until(() => !dialog.open, 'the dialog to close');
+    expect(cells(rows(el)[0]!)[4]).to.equal('Ready');
+
+    rows(el)[0]!.querySelector('button')!.click();
+    await until(() => dialog.open, 'the dialog again');
+    dialog.querySelector<HTMLButtonElement>('button.danger')!.click();
+    await until(() => cells(rows(el)[0]!)[4] === 'Deleted', 'the row to show Deleted');
+    expect(dialog.open).to.equal(false);
+    const notice = el.shadowRoot!.querySelector<HTMLElement>('.notice')!;
+    expect(notice.textContent).to.equal('Video deleted.');
+    expect(el.shadowRoot!.activeElement).to.equal(notice);
+    expect(rows(el)[0]!.querySelector('button')).to.equal(null);
+
+    const admin = await devToken({ scope: 'admin' });
+    const again = await api<{ error: { code: string } }>(admin, `/api/admin/videos/${ids[0]}`, { method: 'DELETE' });
+    expect(again.body.error.code).to.equal('VIDEO_DELETED');
+  });
+});

@@ -1,0 +1,96 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { AdminStatsResponse } from '../../edge/src/contract';
+import '../../components/admin/define';
+import type { S3vDashboard } from '../../components/admin/dashboard';
+import { api, clip, devToken, env, textOf, unique, until, uploadThroughApi } from './support/stack';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+/** Records the URLs the page fetches, passing every call through untouched. */
+function recordFetches(): { urls: string[]; restore(): void } {
+  const original = window.fetch;
+  const urls: string[] = [];
+  window.fetch = (input, init) => {
+    urls.push(String(input instanceof Request ? input.url : input));
+    return original(input, init);
+  };
+  return { urls, restore: () => (window.fetch = original) };
+}
+
+describe('<s3v-dashboard>', () => {
+  let admin: string;
+  let code: string;
+
+  before(async () => {
+    admin = await devToken({ scope: 'admin' });
+    const submissionid = unique();
+    const { token } = await uploadThroughApi(await clip(), { submissionid });
+    code = `TEST_${unique()}`;
+    for (let i = 0; i < 3; i++) {
+      const res = await api(token, '/api/events', {
+        body: { event_type: 'upload_failure', submissionid, error_code: code, error_message: XSS },
+      });
+      expect(res.status).to.equal(201);
+    }
+  });
+
+  async function dashboard(): Promise<S3vDashboard> {
+    const el = await fixture<S3vDashboard>(html`<s3v-dashboard edge-url=${env().edgeUrl} token=${admin} videos-url="/admin/videos?x=1&y=2"></s3v-dashboard>`);
+    await until(() => el.shadowRoot!.querySelector('.cards'), 'the figures');
+    return el;
+  }
+
+  it('shows the period’s uploads, success rate, storage and cost as the edge counts them', async () => {
+    const el = await dashboard();
+    const stats = (await api<AdminStatsResponse>(admin, '/api/admin/stats?days=30')).body;
+    const cards = [...el.shadowRoot!.querySelectorAll('.card')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
+    expect(cards).to.have.length(4);
+    expect(cards[0]).to.contain('Total uploads').and.contain(String(stats.total_uploads));
+    expect(cards[1]).to.contain('Success rate').and.contain(`of ${stats.total_uploads} uploads`);
+    expect(cards[2]).to.contain('Total storage').and.contain(`${stats.ready_videos} videos stored`);
+    expect(cards[3]).to.contain('Estimated cost').and.contain('$');
+    await expect(el).to.be.accessible();
+  });
+
+  it('reloads when the period changes', async () => {
+    const el = await dashboard();
+    const select = el.shadowRoot!.querySelector('select')!;
+    expect([...select.options].map((o) => o.textContent)).to.deep.equal(['Last 7 days', 'Last 30 days', 'Last 90 days', 'Last 365 days']);
+    expect(select.value).to.equal('30');
+    const fetches = recordFetches();
+    try {
+      select.value = '7';
+      select.dispatchEvent(new Event('change'));
+      await until(() => fetches.urls.some((u) => u.includes('/api/admin/stats?days=7')), 'a request for 7 days');
+    } finally {
+      fetches.restore();
+    }
+    expect(el.days).to.equal(7);
+  });
+
+  it('draws failures by code as bars in a table a screen reader reads as rows', async () => {
+    const el = await dashboard();
+    const chart = el.shadowRoot!.querySelector('table.chart')!;
+    expect(chart.querySelector('caption')!.textContent).to.equal('Errors by code');
+    const row = [...chart.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('th')!.textContent === code)!;
+    expect(row, 'a row for the logged code').to.exist;
+    expect(row.querySelector('th')!.getAttribute('scope')).to.equal('row');
+    expect(row.querySelector('.count')!.textContent).to.equal('3');
+    const bar = row.querySelector<HTMLElement>('.bar')!;
+    expect(bar.getAttribute('aria-hidden')).to.equal('true');
+    expect(bar.getBoundingClientRect().width).to.be.greaterThan(0);
+  });
+
+  it('shows recent failures with the browser’s message as text, never as HTML', async () => {
+    const el = await dashboard();
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect(textOf(el)).to.contain(XSS);
+  });
+
+  it('links to video management', async () => {
+    const el = await dashboard();
+    const link = el.shadowRoot!.querySelector('a')!;
+    expect(link.getAttribute('href')).to.equal('/admin/videos?x=1&y=2');
+    expect(link.textContent).to.equal('Manage videos');
+  });
+});

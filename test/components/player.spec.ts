@@ -1,0 +1,146 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import type { AdminStatsResponse } from '../../edge/src/contract';
+import '../../components/player/define';
+import type { S3vPlayer } from '../../components/player/player';
+import { api, clip, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+
+/** Plays through the real edge (signed URLs) and the CloudFront stand-in on the local S3. */
+
+async function player(submissionid: number, o: { tokenFor?: number; edgeUrl?: string; sub?: string } = {}): Promise<S3vPlayer> {
+  const token = await devToken({ scope: 'view', submissionid: o.tokenFor ?? submissionid, sub: o.sub });
+  return fixture<S3vPlayer>(html`<s3v-player edge-url=${o.edgeUrl ?? env().edgeUrl} token=${token} submissionid=${submissionid}></s3v-player>`);
+}
+
+const media = (el: S3vPlayer) => el.shadowRoot!.querySelector<HTMLVideoElement>('video')!;
+const problem = (el: S3vPlayer) => el.shadowRoot!.querySelector('[role=alert]');
+
+async function playingFrom(el: S3vPlayer, atLeast: number): Promise<void> {
+  await until(() => media(el).currentTime > atLeast && !media(el).paused, `playback past ${atLeast} s`);
+}
+
+describe('<s3v-player>', () => {
+  it('plays the submission’s video in Video.js with the controls a teacher needs', async () => {
+    const submissionid = unique();
+    await uploadThroughApi(await clip(), { submissionid });
+    const el = await player(submissionid);
+    await until(() => el.phase === 'ready' && el.videojs, 'the player');
+    const vjs = el.videojs!;
+    expect(vjs.autoplay()).to.equal(false);
+    expect(vjs.preload()).to.equal('metadata');
+    expect(vjs.fluid()).to.equal(true);
+    expect(vjs.controls()).to.equal(true);
+    for (const control of ['.vjs-play-control', '.vjs-progress-control', '.vjs-volume-panel', '.vjs-fullscreen-control', '.vjs-loading-spinner']) {
+      expect(el.shadowRoot!.querySelector(control), control).to.exist;
+    }
+    expect(media(el).paused).to.equal(true);
+
+    await vjs.play();
+    await playingFrom(el, 1);
+    expect(media(el).videoWidth).to.equal(320);
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps Video.js’s CSS inside its shadow root', async () => {
+    const submissionid = unique();
+    await uploadThroughApi(await clip(), { submissionid });
+    const el = await player(submissionid);
+    await until(() => el.shadowRoot!.querySelector('.vjs-big-play-button'), 'the player');
+    const button = el.shadowRoot!.querySelector('.vjs-big-play-button')!;
+    expect(getComputedStyle(button).display).to.equal('block');
+
+    const pageRules = [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules].map((r) => r.cssText));
+    expect(pageRules.filter((r) => r.includes('vjs-control-bar') || r.includes('vjs-big-play-button'))).to.deep.equal([]);
+    const ownRules = el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules].map((r) => r.cssText));
+    expect(ownRules.some((r) => r.includes('.vjs-control-bar'))).to.equal(true);
+    // And a page's (or Moodle's own Video.js) rules do not reach in.
+    const leak = document.createElement('style');
+    leak.textContent = '.video-js .vjs-big-play-button { display: none !important; }';
+    document.head.append(leak);
+    expect(getComputedStyle(button).display).to.equal('block');
+    leak.remove();
+  });
+
+  it('when the CDN refuses its URL, fetches a new one and resumes at the same position, and logs it', async () => {
+    const submissionid = unique();
+    const sub = String(unique());
+    await uploadThroughApi(await clip(), { submissionid });
+    const el = await player(submissionid, { sub });
+    await until(() => el.phase === 'ready' && el.videojs, 'the player');
+    await el.videojs!.play();
+    await playingFrom(el, 2);
+    const video = media(el);
+    const original = video.currentSrc;
+    const position = video.currentTime;
+
+    // What the media element meets when CloudFront answers 403 (here: a signature it cannot
+    // verify). Changing src pauses the element, so this is "refused, then the teacher presses play".
+    const refused = original.replace('Signature=', 'Signature=A');
+    video.src = refused;
+    void el.videojs!.play()?.catch(() => undefined);
+
+    await until(() => video.currentSrc !== refused && video.currentSrc !== original && video.readyState >= 1, 'a new URL');
+    await until(() => Math.abs(video.currentTime - position) < 0.5, `the position ${position} s back`);
+    await el.videojs!.play();
+    await until(() => video.currentTime > position + 0.3 && !video.paused, 'playback on the new URL');
+    expect(video.currentTime).to.be.lessThan(position + 3);
+    expect(new URL(video.currentSrc).searchParams.get('Signature')).to.not.equal(null);
+    expect(problem(el)).to.equal(null);
+
+    const admin = await devToken({ scope: 'admin' });
+    const logged = await until(async () => {
+      const stats = await api<AdminStatsResponse>(admin, '/api/admin/stats?days=7');
+      return stats.body.recent_failures.find((f) => f.userid === sub);
+    }, 'the refusal to be logged');
+    expect(logged.event_type).to.equal('playback_failure');
+    expect(logged.error_code).to.equal('CDN_403');
+  });
+
+  it('says "Video not available" when the submission has no video', async () => {
+    const el = await player(unique());
+    await until(() => problem(el), 'the message');
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video not available');
+    expect(problem(el)!.querySelector('button')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says "Video not available" once an admin deleted the video', async () => {
+    const submissionid = unique();
+    const { videoid } = await uploadThroughApi(await clip(), { submissionid });
+    const admin = await devToken({ scope: 'admin' });
+    expect((await api(admin, `/api/admin/videos/${videoid}`, { method: 'DELETE' })).status).to.equal(200);
+    const el = await player(submissionid);
+    await until(() => problem(el), 'the message');
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video not available');
+  });
+
+  it('says "Access denied" when the edge refuses the token', async () => {
+    const el = await player(unique(), { tokenFor: unique() });
+    await until(() => problem(el), 'the message');
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Access denied');
+  });
+
+  it('says "Check your connection" with Retry when the edge cannot be reached', async () => {
+    const el = await player(unique(), { edgeUrl: 'http://127.0.0.1:9' });
+    await until(() => problem(el), 'the message');
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Check your connection');
+    expect(problem(el)!.querySelector('button')!.textContent!.trim()).to.equal('Retry');
+  });
+
+  it('says which formats this browser plays when it cannot play the file', async () => {
+    const submissionid = unique();
+    const junk = new Uint8Array(4096);
+    crypto.getRandomValues(junk);
+    await uploadThroughApi(new File([junk], 'broken.mp4', { type: 'video/mp4' }), { submissionid });
+    const el = await player(submissionid);
+    await until(() => problem(el), 'the message', 20000);
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video format not supported');
+    expect(problem(el)!.querySelector('.hint')!.textContent).to.match(/^This browser plays: MP4, WebM/);
+  });
+
+  it('shows its messages in the language of the `strings` property', async () => {
+    const el = await player(unique());
+    el.strings = { player_error_unavailable: 'Video nicht verfügbar' };
+    await until(() => problem(el), 'the message');
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video nicht verfügbar');
+  });
+});

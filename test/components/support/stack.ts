@@ -1,0 +1,106 @@
+import type { ConfirmUploadResponse, Scope, UploadUrlResponse } from '../../../edge/src/contract';
+
+/**
+ * The browser's view of the stack the runner started (see
+ * web-test-runner.config.mjs): where the edge is, tokens from its dev
+ * endpoint, and a real video to upload.
+ */
+
+interface TestEnv {
+  edgeUrl: string;
+  cdnUrl: string;
+  fixtureUrl: string;
+}
+
+declare global {
+  interface Window {
+    S3V_TEST: TestEnv;
+  }
+}
+
+export const env = (): TestEnv => window.S3V_TEST;
+
+let counter = 0;
+/** Ids no other test uses: tests share one edge, and a user's rate limit is per user. */
+export function unique(): number {
+  counter += 1;
+  return (Date.now() % 1_000_000) * 100 + counter;
+}
+
+export interface TokenOptions {
+  scope: Scope;
+  sub?: string;
+  role?: 'student' | 'teacher' | 'admin';
+  courseid?: number;
+  assignmentid?: number;
+  submissionid?: number;
+  maxbytes?: number;
+  fullname?: string;
+  coursename?: string;
+  assignmentname?: string;
+  lifetime?: number;
+}
+
+/** A token signed by the edge's dev endpoint, as Moodle would sign it. */
+export async function devToken(o: TokenOptions): Promise<string> {
+  const res = await fetch(`${env().edgeUrl}/dev/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(o),
+  });
+  if (!res.ok) throw new Error(`dev/token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function clip(name = 'clip.mp4', type = 'video/mp4'): Promise<File> {
+  const res = await fetch(env().fixtureUrl);
+  return new File([await res.blob()], name, { type });
+}
+
+export async function api<T>(token: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${env().edgeUrl}${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: { Authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** An upload done the way the uploader does it, for tests that need a video to exist. */
+export async function uploadThroughApi(
+  file: File,
+  ids: { submissionid: number; assignmentid?: number; courseid?: number; sub?: string; fullname?: string; coursename?: string; assignmentname?: string },
+): Promise<ConfirmUploadResponse & { s3_key: string; token: string }> {
+  const assignmentid = ids.assignmentid ?? 10;
+  const token = await devToken({ scope: 'upload', sub: String(unique()), ...ids, assignmentid });
+  const presign = await api<UploadUrlResponse>(token, '/api/upload-url', {
+    body: { assignmentid, submissionid: ids.submissionid, filename: file.name, filesize: file.size, mimetype: file.type },
+  });
+  if (presign.status !== 201) throw new Error(`upload-url: ${presign.status} ${JSON.stringify(presign.body)}`);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(presign.body.fields)) form.append(k, v);
+  form.append('file', file);
+  const s3 = await fetch(presign.body.presigned_url, { method: 'POST', body: form });
+  if (!s3.ok) throw new Error(`S3: ${s3.status} ${await s3.text()}`);
+  const confirm = await api<ConfirmUploadResponse>(token, '/api/confirm-upload', {
+    body: { assignmentid, submissionid: ids.submissionid, s3_key: presign.body.s3_key, filesize: file.size, duration: 6 },
+  });
+  if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+  return { ...confirm.body, s3_key: presign.body.s3_key, token };
+}
+
+/** Polls until the check returns a truthy value, or fails with the message. */
+export async function until<T>(check: () => T | Promise<T>, message: string, timeoutMs = 15000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** All visible text of an element's shadow root, whitespace collapsed. */
+export function textOf(el: Element): string {
+  return (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,152 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import type { AdminStatsResponse, UploadUrlResponse, VideoSummary } from '../../edge/src/contract';
+import '../../components/uploader/define';
+import type { UploadCompleteEvent } from '../../components/events';
+import type { S3vUploader } from '../../components/uploader/uploader';
+import { api, clip, devToken, env, textOf, unique, until, uploadThroughApi } from './support/stack';
+
+/**
+ * Uploads through the real edge into the real local S3: presign, the
+ * multipart POST, confirm, receipt.
+ */
+
+interface Rendered {
+  el: S3vUploader;
+  input: HTMLInputElement;
+  submissionid: number;
+  sub: string;
+}
+
+async function render(o: { lifetime?: number; current?: boolean } = {}): Promise<Rendered> {
+  const submissionid = unique();
+  const sub = String(unique());
+  const token = await devToken({ scope: 'upload', sub, submissionid, lifetime: o.lifetime });
+  const form = await fixture<HTMLFormElement>(html`
+    <form>
+      <s3v-uploader edge-url=${env().edgeUrl} token=${token} assignmentid="10" submissionid=${submissionid}
+        receipt-input="s3video_receipt" current-filename=${o.current === false ? '' : 'old.mp4'}></s3v-uploader>
+      <input type="hidden" name="s3video_receipt" value="previous-receipt" />
+    </form>
+  `);
+  const el = form.querySelector('s3v-uploader')!;
+  await el.updateComplete;
+  return { el, input: form.querySelector('input')!, submissionid, sub };
+}
+
+/** Random bytes typed as MP4: big enough that the transfer takes a visible moment on loopback. */
+function bigFile(mb: number): File {
+  const chunk = new Uint8Array(1024 * 1024);
+  crypto.getRandomValues(chunk.subarray(0, 65536));
+  return new File(Array.from({ length: mb }, () => chunk), 'big.mp4', { type: 'video/mp4' });
+}
+
+const liveText = (el: S3vUploader) => el.shadowRoot!.querySelector('[role=status]')!.textContent!.trim();
+
+describe('<s3v-uploader> against the edge and S3', () => {
+  it('uploads a real MP4, reads its duration, fills the hidden input and tells the page', async () => {
+    const { el, input, submissionid } = await render();
+    const completed = oneEvent(document, 's3v-upload-complete') as Promise<UploadCompleteEvent>;
+    el.choose(await clip('My film (final).mp4'));
+    const event = await completed;
+    expect(event.composed).to.equal(true);
+    expect(event.detail.filename).to.equal('My film (final).mp4');
+    expect(event.detail.duration).to.be.within(5.9, 6.1);
+    expect(event.detail.receipt.split('.')).to.have.length(3);
+    expect(input.value).to.equal(event.detail.receipt);
+
+    await el.updateComplete;
+    expect(el.phase).to.equal('success');
+    expect(liveText(el)).to.equal('Upload complete!');
+    expect(textOf(el)).to.contain('My film (final).mp4');
+    expect(el.shadowRoot!.querySelector('.poster')?.getAttribute('src')).to.match(/^data:image\/jpeg/);
+    await expect(el).to.be.accessible();
+
+    const token = await devToken({ scope: 'view', submissionid });
+    const video = await api<VideoSummary>(token, `/api/video?submissionid=${submissionid}`);
+    expect(video.body.videoid).to.equal(event.detail.videoid);
+    expect(video.body.duration).to.be.within(5.9, 6.1);
+  });
+
+  it('shows progress as an ARIA progressbar with bytes, then finalizes', async () => {
+    const { el } = await render();
+    const seen = new Set<string>();
+    const watcher = new MutationObserver(() => {
+      const bar = el.shadowRoot!.querySelector('[role=progressbar]');
+      if (bar) seen.add(bar.getAttribute('aria-valuenow')!);
+      const live = liveText(el);
+      if (live) seen.add(live);
+    });
+    watcher.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true, characterData: true });
+    el.choose(bigFile(64));
+    await until(() => el.phase === 'success', 'the upload to finish', 60000);
+    watcher.disconnect();
+    expect([...seen]).to.include.members(['Checking your file…', 'Uploading big.mp4', 'Finalizing upload…', 'Upload complete!']);
+    const percents = [...seen].filter((v) => /^\d+$/.test(v)).map(Number);
+    expect(percents.some((p) => p > 0 && p < 100), `percents seen: ${percents}`).to.equal(true);
+  });
+
+  it('Cancel stops the transfer and leaves the form’s previous receipt alone', async () => {
+    const { el, input, submissionid } = await render();
+    let completed = false;
+    el.addEventListener('s3v-upload-complete', () => (completed = true));
+    el.choose(bigFile(200));
+    await until(() => Number(el.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0, 'bytes to flow');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
+    await el.updateComplete;
+    expect(el.phase).to.equal('initial');
+    expect(liveText(el)).to.equal('Upload cancelled.');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(completed).to.equal(false);
+    expect(input.value).to.equal('previous-receipt');
+    // Nothing was confirmed for this submission.
+    const token = await devToken({ scope: 'view', submissionid });
+    expect((await api(token, `/api/video?submissionid=${submissionid}`)).status).to.equal(404);
+  });
+
+  it('asks the page for a new token when its own expired, then carries on', async () => {
+    const { el, input, sub, submissionid } = await render({ lifetime: 1 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const asked = oneEvent(el, 's3v-token-expired');
+    el.choose(await clip());
+    const event = await asked;
+    expect(event.detail.kind).to.equal('uploader');
+    el.token = await devToken({ scope: 'upload', sub, submissionid });
+    await until(() => el.phase === 'success', 'the upload to finish after renewal');
+    expect(input.value.split('.')).to.have.length(3);
+  });
+
+  it('says when to try again after the hourly upload limit, and logs the failure', async () => {
+    const { el, sub, submissionid } = await render();
+    const token = await devToken({ scope: 'upload', sub, submissionid });
+    // The runner's edge allows 4 upload sessions an hour per user: use them up.
+    for (let i = 0; i < 4; i++) {
+      const res = await api<UploadUrlResponse>(token, '/api/upload-url', {
+        body: { assignmentid: 10, submissionid, filename: 'x.mp4', filesize: 10, mimetype: 'video/mp4' },
+      });
+      expect(res.status).to.equal(201);
+    }
+    el.choose(await clip());
+    await until(() => el.phase === 'error', 'the refusal');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Too many uploads were started in the last hour.');
+    expect(el.shadowRoot!.querySelector('.hint')!.textContent).to.match(/^Try again in (1 hour|\d+ minutes)\.$/);
+    expect(el.shadowRoot!.querySelector('button.primary')!.textContent!.trim()).to.equal('Retry');
+
+    const admin = await devToken({ scope: 'admin' });
+    const failure = await until(async () => {
+      const stats = await api<AdminStatsResponse>(admin, '/api/admin/stats?days=7');
+      return stats.body.recent_failures.find((f) => f.userid === sub);
+    }, 'the failure to be logged');
+    expect(failure.event_type).to.equal('upload_failure');
+    expect(failure.error_code).to.equal('RATE_LIMITED');
+  });
+
+  it('without current-* attributes, asks the edge which video the submission has', async () => {
+    const submissionid = unique();
+    await uploadThroughApi(await clip('earlier.mp4'), { submissionid });
+    const token = await devToken({ scope: 'upload', submissionid });
+    const el = await fixture<S3vUploader>(html`<s3v-uploader edge-url=${env().edgeUrl} token=${token} assignmentid="10" submissionid=${submissionid}></s3v-uploader>`);
+    await until(() => el.shadowRoot!.querySelector('.current'), 'the current video');
+    expect(el.shadowRoot!.querySelector('.current .name')!.textContent).to.equal('earlier.mp4');
+  });
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { builtAmd } from './support/amd';
+import { launchChromium, recordRequests } from './support/browser';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
+import { fixtureDir, makeVideo } from './support/fixtures';
+
+/**
+ * The teacher's page when the CDN keeps failing: the player renews its URL a
+ * bounded number of times, with growing pauses, then says what is wrong
+ * instead of hammering the edge.
+ */
+
+let env: DemoStack;
+let browser: Browser;
+let dir: string;
+const SUBMISSION = 300;
+
+before(async () => {
+  builtAmd();
+  dir = fixtureDir();
+  env = await startDemoStack();
+  browser = await launchChromium();
+  // A real video for the submission, handed in through the student's page.
+  const student = await browser.newPage();
+  await student.goto(`${env.demo.url}/student?submission=${SUBMISSION}`);
+  await student.locator('s3v-uploader input[type=file]').setInputFiles(makeVideo(dir));
+  await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
+  await student.getByRole('button', { name: 'Save changes' }).click();
+  await student.getByText('Your submission has been saved.').waitFor();
+  await student.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function teacherWithCdn(answer: 'refuse' | 'drop'): Promise<{ page: Page; requests: string[]; started: number }> {
+  const page = await browser.newPage();
+  const requests = recordRequests(page);
+  await page.route(`${env.stack.cdn.url}/**`, (route) =>
+    answer === 'drop'
+      ? route.abort('connectionreset')
+      : route.fulfill({
+          status: 403,
+          headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/xml' },
+          body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>',
+        }),
+  );
+  const started = Date.now();
+  await page.goto(`${env.demo.url}/teacher?submission=${SUBMISSION}`);
+  return { page, requests, started };
+}
+
+const message = (page: Page) => page.locator('s3v-player [role=alert] .message');
+
+describe('the player under a failing CDN', () => {
+  it('a CDN that refuses every URL: three renewals with backoff, then "Playback failed, try refreshing"', async () => {
+    const { page, requests, started } = await teacherWithCdn('refuse');
+    await message(page).waitFor({ timeout: 30000 });
+    const elapsed = Date.now() - started;
+    assert.equal(await message(page).innerText(), 'Playback failed, try refreshing');
+    assert.equal(requests.filter((u) => u.includes('/api/playback-url')).length, 4, 'the first URL and three renewals');
+    assert.ok(elapsed >= 5000, `renewals waited (0 + 1 + 4 s), took ${elapsed} ms`);
+    await page.waitForTimeout(2000);
+    assert.equal(requests.filter((u) => u.includes('/api/playback-url')).length, 4, 'and then stopped');
+    const logged = await env.stack.edge.db
+      .prepare("SELECT error_code FROM events WHERE event_type = 'playback_failure' AND submissionid = ? ORDER BY id")
+      .bind(SUBMISSION)
+      .all<{ error_code: string }>();
+    // Reports are sent without waiting for each other, so they may land in any order.
+    assert.deepEqual(logged.results.map((r) => r.error_code).sort(), ['CDN_403', 'CDN_403', 'CDN_403', 'CDN_403', 'RENEWALS_EXHAUSTED']);
+    await page.close();
+  });
+
+  it('a CDN that cannot be reached: "Check your connection" with Retry', async () => {
+    const { page } = await teacherWithCdn('drop');
+    await message(page).waitFor({ timeout: 30000 });
+    assert.equal(await message(page).innerText(), 'Check your connection');
+    await page.locator('s3v-player [role=alert]').getByRole('button', { name: 'Retry' }).waitFor();
+    await page.close();
+  });
+});

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A temporary folder for one test file's videos; nothing here is committed. */
+export function fixtureDir(): string {
+  return mkdtempSync(join(tmpdir(), 's3video-e2e-'));
+}
+
+/** A real H.264/AAC MP4 made by Debian's ffmpeg: a test pattern and a tone. */
+export function makeVideo(dir: string, name = 'clip.mp4', seconds = 6): string {
+  const path = join(dir, name);
+  execFileSync('ffmpeg', [
+    '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25',
+    '-f', 'lavfi', '-i', 'sine=frequency=440',
+    '-t', String(seconds), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart',
+    path,
+  ]);
+  return path;
+}
+
+/** A file of this size that takes no disk space (sparse): the browser sees its size, never reads it all. */
+export function sparseFile(dir: string, name: string, size: number): string {
+  const path = join(dir, name);
+  const fd = openSync(path, 'w');
+  ftruncateSync(fd, size);
+  closeSync(fd);
+  return path;
+}
+
+export function textFile(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}

@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
+import { builtAmd } from './support/amd';
+import { launchChromium, recordRequests } from './support/browser';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
+import { fixtureDir, makeVideo, sparseFile, textFile } from './support/fixtures';
+
+/**
+ * The student's page when things go wrong, through the demo page, the AMD
+ * build and the real edge + S3: refusals before sending, a dropped
+ * connection, an expired presign, Cancel, an expired token.
+ */
+
+/** Short enough that a held-back POST outlives its policy. */
+const PRESIGN_TTL_SECONDS = 3;
+
+let env: DemoStack;
+let browser: Browser;
+let dir: string;
+let clip: string;
+let nextSubmission = 500;
+
+before(async () => {
+  builtAmd();
+  dir = fixtureDir();
+  clip = makeVideo(dir);
+  env = await startDemoStack({ UPLOAD_URL_TTL_SECONDS: String(PRESIGN_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function studentPage(query = ''): Promise<{ page: Page; submissionid: number; requests: string[] }> {
+  const submissionid = (nextSubmission += 1);
+  const page = await browser.newPage();
+  const requests = recordRequests(page);
+  await page.goto(`${env.demo.url}/student?submission=${submissionid}${query}`);
+  await page.locator('s3v-uploader button.primary').waitFor();
+  return { page, submissionid, requests };
+}
+
+const uploader = (page: Page) => page.locator('s3v-uploader');
+/** Waits for the uploader to reach a phase (the section carries it as data-phase). */
+const phase = (page: Page, name: string, timeout = 10000) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
+const receipt = (page: Page) => page.locator('input[name=s3video_receipt]').inputValue();
+const isS3Post = (url: string, method: string) => method === 'POST' && url.startsWith(env.stack.s3.endpoint);
+
+async function events(submissionid: number): Promise<Array<{ event_type: string; error_code: string | null; retry_count: number | null }>> {
+  const rows = await env.stack.edge.db
+    .prepare('SELECT event_type, error_code, retry_count FROM events WHERE submissionid = ? ORDER BY id')
+    .bind(submissionid)
+    .all<{ event_type: string; error_code: string | null; retry_count: number | null }>();
+  return rows.results;
+}
+
+describe('the student page refuses before sending anything', () => {
+  it('a file over 5 GB: the limit and a hint to compress', async () => {
+    const { page, requests } = await studentPage();
+    await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'lecture.mp4', MAX_UPLOAD_BYTES + 1));
+    await uploader(page).getByText('File size exceeds 5 GB limit').waitFor();
+    assert.match(await uploader(page).locator('[role=alert]').innerText(), /Compress the video/);
+    assert.deepEqual(requests.filter((u) => u.includes('/api/upload-url') || u.startsWith(env.stack.s3.endpoint)), []);
+    assert.equal(await receipt(page), '');
+    await page.close();
+  });
+
+  it('a file over the assignment’s own lower limit: that limit', async () => {
+    const { page } = await studentPage(`&maxbytes=${50 * 1024}`);
+    await uploader(page).getByText('MP4, MOV, AVI, MKV, WebM, up to 50 kB').waitFor();
+    await uploader(page).locator('input[type=file]').setInputFiles(clip);
+    await uploader(page).getByText('File size exceeds 50 kB limit').waitFor();
+    await page.close();
+  });
+
+  it('a file that is not a video: the accepted types', async () => {
+    const { page, requests } = await studentPage();
+    await uploader(page).locator('input[type=file]').setInputFiles(textFile(dir, 'essay.txt', 'not a video'));
+    await uploader(page).getByText('Only video files are allowed: MP4, MOV, AVI, MKV, WebM').waitFor();
+    assert.equal(requests.filter((u) => u.includes('/api/upload-url')).length, 0);
+    await page.close();
+  });
+});
+
+describe('the student page recovers', () => {
+  it('a connection cut during the upload: "Upload interrupted", then Retry completes it and it is logged', async () => {
+    const { page, submissionid } = await studentPage();
+    let cut = false;
+    await page.route(`${env.stack.s3.endpoint}/**`, async (route) => {
+      if (!cut && route.request().method() === 'POST') {
+        cut = true;
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await uploader(page).locator('input[type=file]').setInputFiles(clip);
+    await uploader(page).getByText('Upload interrupted').waitFor();
+    assert.equal(await receipt(page), '');
+    await uploader(page).getByRole('button', { name: 'Retry' }).click();
+    await phase(page, 'success');
+    assert.equal((await receipt(page)).split('.').length, 3);
+
+    const logged = await events(submissionid);
+    const failure = logged.find((e) => e.event_type === 'upload_failure');
+    assert.equal(failure?.error_code, 'S3:network');
+    const retry = logged.find((e) => e.event_type === 'upload_retry');
+    assert.equal(retry?.retry_count, 1);
+    assert.equal(logged.filter((e) => e.event_type === 'upload_start').length, 2, 'Retry asks for a new presign');
+    assert.equal(logged.filter((e) => e.event_type === 'upload_success').length, 1);
+    await page.close();
+  });
+
+  it('an expired presign: renewed and sent again without asking the student', async () => {
+    const { page, submissionid } = await studentPage();
+    let held = false;
+    const posts: string[] = [];
+    page.on('request', (req) => {
+      if (isS3Post(req.url(), req.method())) posts.push(req.url());
+    });
+    await page.route(`${env.stack.s3.endpoint}/**`, async (route) => {
+      if (!held && route.request().method() === 'POST') {
+        held = true;
+        // The first POST reaches S3 only after its policy has expired.
+        await new Promise((r) => setTimeout(r, (PRESIGN_TTL_SECONDS + 1.5) * 1000));
+      }
+      return route.continue();
+    });
+    let sawError = false;
+    const watch = setInterval(() => {
+      void uploader(page).locator('[role=alert]').count().then((n) => (sawError ||= n > 0)).catch(() => undefined);
+    }, 100);
+    try {
+      await uploader(page).locator('input[type=file]').setInputFiles(clip);
+      await phase(page, 'success', 20000);
+    } finally {
+      clearInterval(watch);
+    }
+    assert.equal(sawError, false, 'the student never saw an error');
+    assert.equal(posts.length, 2);
+    const retry = (await events(submissionid)).find((e) => e.event_type === 'upload_retry');
+    assert.match(retry?.error_code ?? '', /^S3:(403:AccessDenied|expired)$/);
+    await page.close();
+  });
+
+  it('Cancel stops the transfer and keeps the video already saved', async () => {
+    const { page, submissionid } = await studentPage();
+    await uploader(page).locator('input[type=file]').setInputFiles(clip);
+    await phase(page, 'success');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Your submission has been saved.').waitFor();
+    await uploader(page).getByText('clip.mp4').waitFor();
+
+    const aborted: string[] = [];
+    page.on('requestfailed', (req) => {
+      if (isS3Post(req.url(), req.method())) aborted.push(req.failure()?.errorText ?? '');
+    });
+    await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'long-take.mp4', 1024 ** 3));
+    const bar = uploader(page).getByRole('progressbar');
+    await page.waitForFunction(
+      () => Number(document.querySelector('s3v-uploader')!.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0,
+    );
+    assert.equal(await bar.getAttribute('aria-valuemax'), '100');
+    await uploader(page).getByRole('button', { name: 'Cancel' }).click();
+    await uploader(page).getByText('Upload cancelled.').first().waitFor();
+    await page.waitForTimeout(300);
+    assert.deepEqual(aborted, ['net::ERR_ABORTED']);
+    assert.equal(await receipt(page), '');
+    assert.equal(await uploader(page).locator('.current .name').innerText(), 'clip.mp4');
+
+    // Saving now changes nothing: the submission keeps its video.
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Nothing changed').waitFor();
+    const video = await env.stack.edge.db
+      .prepare("SELECT filename FROM videos WHERE submissionid = ? AND claimed_timestamp IS NOT NULL AND retired_timestamp IS NULL")
+      .bind(submissionid)
+      .first<{ filename: string }>();
+    assert.equal(video?.filename, 'clip.mp4');
+    await page.close();
+  });
+
+  it('an expired token: renewed through the loader and Moodle’s AJAX, then the upload goes on', async () => {
+    const { page, requests } = await studentPage('&token_lifetime=1');
+    await page.waitForTimeout(1500);
+    await uploader(page).locator('input[type=file]').setInputFiles(clip);
+    await phase(page, 'success');
+    assert.equal(requests.filter((u) => u.endsWith('/lib/ajax/service.php')).length, 1);
+    await page.close();
+  });
+});
+
+describe('S3’s own refusals', () => {
+  /** An answer as S3 writes it, readable cross-origin as the bucket's CORS rule makes it. */
+  const s3Error = (status: number, code: string, message: string) => ({
+    status,
+    headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/xml' },
+    body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+  });
+
+  it('503 SlowDown is retried without asking; the retry is logged', async () => {
+    const { page, submissionid } = await studentPage();
+    let refused = false;
+    await page.route(`${env.stack.s3.endpoint}/**`, (route) => {
+      if (!refused && route.request().method() === 'POST') {
+        refused = true;
+        return route.fulfill(s3Error(503, 'SlowDown', 'Please reduce your request rate.'));
+      }
+      return route.continue();
+    });
+    await uploader(page).locator('input[type=file]').setInputFiles(clip);
+    await phase(page, 'success', 20000);
+    const retry = (await events(submissionid)).find((e) => e.event_type === 'upload_retry');
+    assert.equal(retry?.error_code, 'S3:503:SlowDown');
+    await page.close();
+  });
+
+  it('403 before the policy expired: a message a person understands, Retry, and a logged failure', async () => {
+    const { page, submissionid } = await studentPage();
+    await page.route(`${env.stack.s3.endpoint}/**`, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill(s3Error(403, 'AccessDenied', 'Invalid according to Policy: Policy Condition failed: ["eq", "$key", "x"]'))
+        : route.continue(),
+    );
+    await uploader(page).locator('input[type=file]').setInputFiles(clip);
+    await phase(page, 'error');
+    assert.equal(await uploader(page).locator('.message').innerText(), 'The storage service refused the upload.');
+    assert.equal(await uploader(page).locator('.hint').innerText(), 'Retry. If it happens again, tell your teacher.');
+    await uploader(page).getByRole('button', { name: 'Retry' }).waitFor();
+    const failure = (await events(submissionid)).find((e) => e.event_type === 'upload_failure');
+    assert.equal(failure?.error_code, 'S3:403:AccessDenied');
+    await page.close();
+  });
+});
+
+describe('the loader', () => {
+  it('gives the uploader Moodle’s strings for its keys, from core/str', async () => {
+    const { page } = await studentPage();
+    const stringsOf = () => (document.querySelector('s3v-uploader') as Element & { strings: Record<string, string> }).strings;
+    await page.waitForFunction(`Object.keys((${stringsOf})()).length > 0`);
+    const strings = await page.evaluate(stringsOf);
+    assert.equal(strings.upload_choose, 'Choose a video');
+    assert.ok(Object.keys(strings).every((key) => key.startsWith('upload_') || key.startsWith('common_')), Object.keys(strings).join());
+    await page.close();
+  });
+});
+
+describe('the student page works from the keyboard alone', () => {
+  it('Tab to the picker, Enter, choose, then Tab to Save and Enter', async () => {
+    const { page } = await studentPage();
+    const picked = page.waitForEvent('filechooser');
+    // Skip link, site navigation (brand + 3), breadcrumb (2), then the uploader's button.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.textContent?.trim() ?? '');
+      if (focused === 'Choose a video') break;
+    }
+    await page.keyboard.press('Enter');
+    await (await picked).setFiles(clip);
+    await phase(page, 'success');
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === 'Save changes') break;
+    }
+    await page.keyboard.press('Enter');
+    await page.getByText('Your submission has been saved.').waitFor();
+    await page.close();
+  });
+});
