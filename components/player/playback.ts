@@ -177,13 +177,15 @@ export class PlaybackController implements ReactiveController {
       if (!this.swapping && !this.renewing && player.readyState() > 0) this.position = player.currentTime() ?? 0;
     });
     player.on('error', () => void this.onMediaError());
+    // Only the source swap itself makes the element play and pause on its own; while a new
+    // URL is being fetched, a press of play or pause is the teacher's and must stick.
     player.on('play', () => {
-      if (this.swapping || this.renewing) return;
+      if (this.swapping) return;
       this.wantsPlay = true;
-      if (this.expiringSoon()) void this.renew('expired');
+      if (!this.renewing && this.expiringSoon()) void this.renew('expired');
     });
     player.on('pause', () => {
-      if (!this.swapping && !this.renewing) this.wantsPlay = false;
+      if (!this.swapping) this.wantsPlay = false;
     });
     player.on('seeking', () => {
       if (this.swapping || this.renewing || !this.expiringSoon()) return;
@@ -256,7 +258,6 @@ export class PlaybackController implements ReactiveController {
     this.renewing = true;
     clearTimeout(this.stableTimer);
     const position = this.position;
-    const resume = this.wantsPlay;
     const run = this.run ?? new AbortController();
     this.run = run;
     try {
@@ -267,7 +268,8 @@ export class PlaybackController implements ReactiveController {
       this.use(url);
       player.one('loadedmetadata', () => {
         if (position > 0) player.currentTime(position);
-        if (resume) player.play()?.catch(() => undefined);
+        // Whatever the teacher chose last, even while the URL was being fetched.
+        if (this.wantsPlay) player.play()?.catch(() => undefined);
       });
     } catch (err) {
       this.renewing = false;

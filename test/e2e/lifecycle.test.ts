@@ -17,8 +17,8 @@ import { fixtureDir, makeVideo } from './support/fixtures';
  * URL, an admin sees it and deletes it, and the teacher is told it is gone.
  */
 
-/** Short enough that the test watches a real expiry, long enough to start playing first. */
-const PLAYBACK_TTL_SECONDS = 8;
+/** Short enough that the test watches a real expiry; long enough that a loaded machine starts and pauses playback before the player renews early (5 s margin). */
+const PLAYBACK_TTL_SECONDS = 20;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let running: Running;

@@ -73,13 +73,13 @@ export async function errorOf(res: Response): Promise<{ status: number; code: st
 /** A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist. */
 export async function uploadVideo(
   stack: Stack,
-  o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; filename?: string; mimetype?: string } = {},
+  o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
 ): Promise<{ key: string; videoid: number; receipt: string; bytes: Buffer; token: string }> {
   const { token } = await import('./tokens');
   const { randomBytes } = await import('node:crypto');
   const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
-  const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, ...ids });
-  const bytes = randomBytes(o.size ?? 2048);
+  const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, iss: o.iss, ...ids });
+  const bytes = o.bytes ?? randomBytes(o.size ?? 2048);
   const res = await stack.edge.fetch('/api/upload-url', {
     token: upload,
     body: { ...ids, filename: o.filename ?? 'clip.mp4', filesize: bytes.length, mimetype: o.mimetype ?? 'video/mp4' },
