@@ -1,16 +1,21 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { VIDEO_TYPE_NAMES, type ClientEventRequest, type ConfirmUploadResponse, type UploadUrlResponse } from '../../edge/src/contract';
+import type { ClientEventRequest, ConfirmUploadResponse, UploadUrlRequest, UploadUrlResponse, VideoExtension } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
 import type { UploadCompleteDetail } from '../events';
 import { formatBytes, formatTimeLeft } from '../format';
-import { postToS3, S3UploadError } from './s3-post';
-import { checkFile, uploadLimit, type Problem } from './validate';
+import { isGone, MultipartUpload, startMultipart, type MultipartSession, type RetryReport } from './multipart-upload';
+import { fingerprint, ResumeStore, sameFile, type FileFingerprint } from './resume-store';
+import { reportCode, S3UploadError } from './s3-errors';
+import { postToS3 } from './s3-post';
+import { checkFile, typeNames, uploadLimit, type Problem } from './validate';
 import { readVideoMetadata, type VideoMetadata } from './video-metadata';
+import { sleep } from './wait';
 
 /**
- * One upload from file to receipt: presign → POST to S3 → confirm. Runs
- * outside rendering, owns the AbortController that Cancel (or removing the
- * element) aborts, and drops whatever a superseded run finishes with.
+ * One upload from file to receipt: a presigned POST for an ordinary file, an
+ * S3 multipart upload for a large one, then confirm. Runs outside rendering,
+ * owns the AbortController that Cancel (or removing the element) aborts, and
+ * drops whatever a superseded run finishes with.
  */
 
 /** A problem as the element shows it: a message, maybe a hint with its own `{$a}`. */
@@ -19,7 +24,17 @@ export type ShownProblem = Problem & { hintA?: string };
 export type UploadState =
   | { phase: 'initial'; cancelled: boolean }
   | { phase: 'validating'; file: File }
-  | { phase: 'uploading'; file: File; sent: number; total: number; secondsLeft: number | null }
+  | {
+      phase: 'uploading';
+      file: File;
+      sent: number;
+      total: number;
+      secondsLeft: number | null;
+      /** Parts S3 already held when this run began (a resume), else null. */
+      resumed: { done: number; total: number } | null;
+      /** Waiting for the browser to come back online. */
+      offline: boolean;
+    }
   | { phase: 'processing'; file: File }
   | { phase: 'success'; file: File; result: UploadCompleteDetail }
   | { phase: 'error'; file: File | null; problem: ShownProblem; retryable: boolean };
@@ -28,13 +43,24 @@ export type UploadPhase = UploadState['phase'];
 
 /** What the controller needs from its element. */
 export interface UploadIO {
+  edgeUrl(): string;
   assignmentid(): number;
   submissionid(): number;
   maxbytes(): number;
+  allowedTypes(): readonly VideoExtension[];
+  /** Files of at least this many bytes go multipart. */
+  multipartThreshold(): number;
   edge<T>(req: EdgeRequest): Promise<T>;
   completed(result: UploadCompleteDetail): void;
 }
 
+/**
+ * From here on a file goes multipart. Below it one POST takes seconds to a
+ * few minutes, and sending it again costs little; above it a dropped
+ * connection would cost minutes of sending, while parts (4 of 16 MiB at the
+ * threshold) are retried alone and survive a reload.
+ */
+export const MULTIPART_THRESHOLD = 64 * 1024 ** 2;
 /** A presign lives an hour; renewing it more than this often means something else is wrong. */
 export const MAX_PRESIGN_RENEWALS = 3;
 /** S3 5xx / SlowDown and a lost confirm answer are retried this many times before the student is asked. */
@@ -49,6 +75,8 @@ interface Job {
   stage: 'upload' | 'confirm';
   s3Key: string | null;
   metadata: Promise<VideoMetadata>;
+  /** The multipart upload this file is going into; it outlives failures so Retry resumes it. */
+  multipart: MultipartUpload | null;
 }
 
 interface Failure {
@@ -65,20 +93,6 @@ class StageError extends Error {
     super(failure instanceof Error ? failure.message : String(failure));
   }
 }
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new DOMException('Upload cancelled', 'AbortError'));
-    }, { once: true });
-  });
-}
-
-/** The edge keeps error codes to [A-Za-z0-9_.:-]. */
-const codeOf = (...parts: Array<string | number | null>) =>
-  parts.filter((p) => p !== null && p !== '').join(':').replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 64);
 
 export class UploadController implements ReactiveController {
   state: UploadState = { phase: 'initial', cancelled: false };
@@ -108,11 +122,22 @@ export class UploadController implements ReactiveController {
     return this.state.phase === 'validating' || this.state.phase === 'uploading' || this.state.phase === 'processing';
   }
 
+  /** While busy, and after a failure that left a multipart upload open (Cancel is what ends it). */
+  get cancellable(): boolean {
+    return this.busy || (this.state.phase === 'error' && !!this.job?.multipart);
+  }
+
+  /** The file of an upload this browser left unfinished for this submission, to offer picking it again. */
+  interrupted(): FileFingerprint | null {
+    if (!this.io.edgeUrl() || !this.io.submissionid()) return null;
+    return this.store().load()?.file ?? null;
+  }
+
   start(file: File): void {
     this.stop();
     this.retries = 0;
     this.metadata = null;
-    const check = checkFile(file, this.io.maxbytes());
+    const check = checkFile(file, this.io.maxbytes(), this.io.allowedTypes());
     if (!check.ok) {
       this.job = null;
       this.set({ phase: 'error', file, problem: check.problem, retryable: false });
@@ -126,7 +151,7 @@ export class UploadController implements ReactiveController {
       }
       return m;
     });
-    this.job = { file, mimetype: check.mimetype, stage: 'upload', s3Key: null, metadata };
+    this.job = { file, mimetype: check.mimetype, stage: 'upload', s3Key: null, metadata, multipart: null };
     void this.go();
   }
 
@@ -137,9 +162,15 @@ export class UploadController implements ReactiveController {
     void this.go();
   }
 
+  /** Stops sending; a multipart upload is aborted on the edge (its parts removed) and forgotten here. */
   cancel(): void {
-    if (!this.busy) return;
+    if (!this.cancellable) return;
+    const multipart = this.job?.multipart;
     this.stop();
+    if (multipart) {
+      this.store().drop();
+      void multipart.abort();
+    }
     this.job = null;
     this.set({ phase: 'initial', cancelled: true });
   }
@@ -156,6 +187,10 @@ export class UploadController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  private store(): ResumeStore {
+    return new ResumeStore(this.io.edgeUrl(), this.io.submissionid());
+  }
+
   private async go(): Promise<void> {
     this.run?.abort();
     const run = new AbortController();
@@ -166,7 +201,7 @@ export class UploadController implements ReactiveController {
     try {
       if (job.stage === 'upload') {
         this.set({ phase: 'validating', file: job.file });
-        job.s3Key = await this.transfer(job, signal);
+        job.s3Key = job.file.size >= this.io.multipartThreshold() ? await this.transferInParts(job, signal) : await this.transfer(job, signal);
         job.stage = 'confirm';
       }
       if (!current()) return;
@@ -175,6 +210,8 @@ export class UploadController implements ReactiveController {
       if (!current()) return;
       this.job = null;
       this.fileRun = null;
+      // Whatever this browser had left unfinished for the submission is moot now.
+      this.store().drop();
       this.set({ phase: 'success', file: job.file, result });
       this.io.completed(result);
     } catch (err) {
@@ -189,10 +226,14 @@ export class UploadController implements ReactiveController {
     let renewals = 0;
     let serverRetries = 0;
     for (;;) {
-      this.progress = { startedAt: performance.now(), lastAt: performance.now(), lastLoaded: 0, rate: 0 };
-      this.set({ phase: 'uploading', file: job.file, sent: 0, total: job.file.size, secondsLeft: null });
+      this.startProgress(0);
+      this.set({ phase: 'uploading', file: job.file, sent: 0, total: job.file.size, secondsLeft: null, resumed: null, offline: false });
       try {
-        await postToS3(presign, job.file, { signal, onProgress: (loaded, total) => this.onProgress(job.file, loaded, total) });
+        await postToS3(presign, job.file, {
+          signal,
+          // The multipart body is a little larger than the file (the policy fields): scale to the file.
+          onProgress: (loaded, total) => this.onProgress(job.file, Math.min(job.file.size, Math.round((loaded / total) * job.file.size))),
+        });
         return presign.s3_key;
       } catch (err) {
         if (!(err instanceof S3UploadError)) throw err;
@@ -203,7 +244,7 @@ export class UploadController implements ReactiveController {
         this.report({
           event_type: 'upload_retry',
           s3_key: presign.s3_key,
-          error_code: codeOf('S3', err.status || null, err.s3Code ?? err.kind),
+          error_code: reportCode(err),
           error_message: err.message,
           error_context: { stage: 'upload', reason: err.kind, status: err.status },
         });
@@ -218,18 +259,112 @@ export class UploadController implements ReactiveController {
     }
   }
 
+  private request(job: Job): UploadUrlRequest {
+    return {
+      assignmentid: this.io.assignmentid(),
+      submissionid: this.io.submissionid(),
+      filename: job.file.name,
+      filesize: job.file.size,
+      mimetype: job.mimetype,
+    };
+  }
+
   private presign(job: Job, signal: AbortSignal): Promise<UploadUrlResponse> {
-    return this.io.edge<UploadUrlResponse>({
-      path: '/api/upload-url',
-      body: {
-        assignmentid: this.io.assignmentid(),
-        submissionid: this.io.submissionid(),
-        filename: job.file.name,
-        filesize: job.file.size,
-        mimetype: job.mimetype,
+    return this.io.edge<UploadUrlResponse>({ path: '/api/upload-url', body: this.request(job), signal });
+  }
+
+  /**
+   * A multipart upload: the one this job already has (Retry), or the one this
+   * browser stored for the same file (a reload), resumed from what S3 holds;
+   * otherwise a new one. An upload the edge no longer has is forgotten and
+   * started afresh without troubling the student, once.
+   */
+  private async transferInParts(job: Job, signal: AbortSignal): Promise<string> {
+    const store = this.store();
+    for (let fresh = 0; ; fresh++) {
+      if (!job.multipart && fresh === 0) {
+        const saved = store.load();
+        if (saved && sameFile(saved.file, fingerprint(job.file))) job.multipart = this.multipart(job.file, saved);
+      }
+      try {
+        let upload = job.multipart;
+        if (upload) {
+          job.s3Key = upload.session.s3_key;
+          if (!(await this.resume(upload, signal))) return upload.session.s3_key;
+        } else {
+          const started = await startMultipart(this.multipartIO(), this.request(job), signal);
+          upload = job.multipart = this.multipart(job.file, started);
+          job.s3Key = started.s3_key;
+          const { s3_key, upload_id, part_size, part_count } = started;
+          store.save({ s3_key, upload_id, part_size, part_count, submissionid: this.io.submissionid(), file: fingerprint(job.file), started_at: Date.now() });
+        }
+        const done = upload.partsDone;
+        this.startProgress(upload.sent);
+        this.set({
+          phase: 'uploading',
+          file: job.file,
+          sent: upload.sent,
+          total: job.file.size,
+          secondsLeft: null,
+          resumed: done > 0 ? { done, total: upload.parts.length } : null,
+          offline: false,
+        });
+        await upload.finish(signal);
+        return upload.session.s3_key;
+      } catch (err) {
+        if (!isGone(err)) throw new StageError(err, job.s3Key);
+        store.drop();
+        job.multipart = null;
+        if (fresh > 0) throw new StageError(err, job.s3Key);
+        job.s3Key = null;
+      }
+    }
+  }
+
+  /**
+   * Learns what S3 holds of an upload begun earlier. False when there is
+   * nothing left to send: the page went away after the edge had assembled
+   * the object, so only the confirmation is missing.
+   */
+  private async resume(upload: MultipartUpload, signal: AbortSignal): Promise<boolean> {
+    try {
+      await upload.sync(signal);
+      return true;
+    } catch (err) {
+      if (!isGone(err)) throw err;
+      // `complete` answers success for an object it already assembled, and "gone" for anything else.
+      await upload.complete(signal);
+      return false;
+    }
+  }
+
+  private multipart(file: File, session: MultipartSession): MultipartUpload {
+    return new MultipartUpload(file, session, this.multipartIO());
+  }
+
+  private multipartIO() {
+    return {
+      edge: <T>(req: EdgeRequest) => this.io.edge<T>(req),
+      assignmentid: () => this.io.assignmentid(),
+      submissionid: () => this.io.submissionid(),
+      progress: () => {
+        const upload = this.job?.multipart;
+        if (upload && this.state.phase === 'uploading') this.onProgress(upload.file, upload.sent);
       },
-      signal,
-    });
+      retrying: (r: RetryReport) => {
+        this.retries += 1;
+        this.report({
+          event_type: 'upload_retry',
+          s3_key: this.job?.s3Key ?? undefined,
+          error_code: r.code,
+          error_message: r.message.slice(0, 1000),
+          error_context: r.context,
+        });
+      },
+      offline: (waiting: boolean) => {
+        if (this.state.phase === 'uploading') this.set({ ...this.state, offline: waiting });
+      },
+    };
   }
 
   /** Idempotent on the edge, so a lost answer is simply asked again. */
@@ -255,25 +390,24 @@ export class UploadController implements ReactiveController {
     }
   }
 
-  private onProgress(file: File, loaded: number, total: number): void {
+  private startProgress(sent: number): void {
+    const now = performance.now();
+    this.progress = { startedAt: now, lastAt: now, lastLoaded: sent, rate: 0 };
+  }
+
+  /** `sent`: bytes of the file S3 holds or is taking, however they travel. */
+  private onProgress(file: File, sent: number): void {
+    if (this.state.phase !== 'uploading') return;
     const now = performance.now();
     const p = this.progress;
     if (now - p.lastAt >= 500) {
-      const rate = (loaded - p.lastLoaded) / ((now - p.lastAt) / 1000);
+      const rate = (sent - p.lastLoaded) / ((now - p.lastAt) / 1000);
       p.rate = p.rate === 0 ? rate : 0.8 * p.rate + 0.2 * rate;
       p.lastAt = now;
-      p.lastLoaded = loaded;
+      p.lastLoaded = sent;
     }
     const estimate = p.rate > 0 && now - p.startedAt >= ESTIMATE_AFTER_MS;
-    // The multipart body is a little larger than the file (the policy fields): scale to the file.
-    const sent = Math.min(file.size, Math.round((loaded / total) * file.size));
-    this.set({
-      phase: 'uploading',
-      file,
-      sent,
-      total: file.size,
-      secondsLeft: estimate ? (total - loaded) / p.rate : null,
-    });
+    this.set({ ...this.state, file, sent, total: file.size, secondsLeft: estimate ? (file.size - sent) / p.rate : null });
   }
 
   private fail(job: Job, err: StageError): void {
@@ -283,7 +417,7 @@ export class UploadController implements ReactiveController {
       s3_key: err.s3Key ?? undefined,
       error_code: code,
       error_message: err.message.slice(0, 1000),
-      error_context: { stage: job.stage, status, online: navigator.onLine },
+      error_context: { stage: job.stage, status, online: navigator.onLine, multipart: !!job.multipart },
     });
     if (restart) job.stage = 'upload';
     this.set({ phase: 'error', file: job.file, problem, retryable });
@@ -293,7 +427,7 @@ export class UploadController implements ReactiveController {
   private describe(cause: unknown): Failure {
     const limit = formatBytes(uploadLimit(this.io.maxbytes()));
     if (cause instanceof S3UploadError) {
-      const code = codeOf('S3', cause.status || null, cause.s3Code ?? cause.kind);
+      const code = reportCode(cause);
       const status = cause.status;
       switch (cause.kind) {
         case 'network':
@@ -323,7 +457,7 @@ export class UploadController implements ReactiveController {
         case 'FILE_TOO_LARGE':
           return { ...base, problem: { message: 'upload_error_toolarge', a: limit, hint: 'upload_error_toolarge_hint' }, retryable: false, restart: true };
         case 'UNSUPPORTED_TYPE':
-          return { ...base, problem: { message: 'upload_error_type', a: VIDEO_TYPE_NAMES }, retryable: false, restart: true };
+          return { ...base, problem: { message: 'upload_error_type', a: typeNames(this.io.allowedTypes()) }, retryable: false, restart: true };
         case 'TOKEN_EXPIRED':
         case 'INVALID_TOKEN':
         case 'MISSING_TOKEN':

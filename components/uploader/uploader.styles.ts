@@ -68,6 +68,10 @@ export const uploaderStyles = css`
   .problem .message {
     font-weight: 600;
   }
+  .resume-offer,
+  .offline {
+    font-weight: 600;
+  }
   .actions {
     display: flex;
     flex-wrap: wrap;

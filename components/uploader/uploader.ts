@@ -1,15 +1,15 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type VideoSummary } from '../../edge/src/contract';
+import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary } from '../../edge/src/contract';
 import { EdgeError } from '../edge-client';
 import { emit, UPLOAD_COMPLETE, type UploadCompleteDetail } from '../events';
 import { formatBytes, formatClock, formatDate, formatTimeLeft } from '../format';
 import { LoadController } from '../load-controller';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
-import { UploadController, type UploadPhase, type UploadState } from './upload-controller';
+import { MULTIPART_THRESHOLD, UploadController, type UploadPhase, type UploadState } from './upload-controller';
 import { uploaderStyles } from './uploader.styles';
-import { ACCEPT, uploadLimit } from './validate';
+import { allowedTypes, pickerAccept, typeNames, uploadLimit } from './validate';
 
 /** The video the submission has now, as the page or the edge describes it. */
 interface CurrentVideo {
@@ -38,6 +38,10 @@ export class S3vUploader extends S3vElement {
   @property({ attribute: 'current-filesize', type: Number }) currentFilesize: number | null = null;
   /** ISO 8601. */
   @property({ attribute: 'current-uploaded' }) currentUploaded = '';
+  /** The site's allowed containers as Moodle renders them (".mp4,.mov"); empty allows every one the edge takes. */
+  @property() accept = '';
+  /** Files of at least this many bytes go multipart; tests move it to try either path with any file. */
+  @property({ attribute: 'multipart-threshold', type: Number }) multipartThreshold = MULTIPART_THRESHOLD;
 
   @state() private dragging = false;
   /** The last upload finished here: it becomes "current" for the rest of this page's life. */
@@ -46,9 +50,12 @@ export class S3vUploader extends S3vElement {
   @query('input[type=file]') private picker!: HTMLInputElement;
 
   private readonly upload = new UploadController(this, {
+    edgeUrl: () => this.edgeUrl,
     assignmentid: () => this.assignmentid,
     submissionid: () => this.submissionid,
     maxbytes: () => this.maxbytes,
+    allowedTypes: () => this.types(),
+    multipartThreshold: () => (this.multipartThreshold > 0 ? this.multipartThreshold : MULTIPART_THRESHOLD),
     edge: (req) => this.edge(req),
     completed: (result) => this.completed(result),
   });
@@ -59,6 +66,10 @@ export class S3vUploader extends S3vElement {
   /** For tests and the host page: the current phase, e.g. to wait for 'success'. */
   get phase(): UploadPhase {
     return this.upload.state.phase;
+  }
+
+  private types(): VideoExtension[] {
+    return allowedTypes(this.accept);
   }
 
   /** Starts an upload of this file, as a drop or the picker would. */
@@ -170,7 +181,7 @@ export class S3vUploader extends S3vElement {
         @drop=${this.onDrop}
       >
         ${this.renderPhase(s)}
-        <input type="file" accept=${ACCEPT} hidden @change=${this.onPicked} />
+        <input type="file" accept=${pickerAccept(this.types())} hidden @change=${this.onPicked} />
       </section>
       <p class="visually-hidden" role="status" aria-live="polite">${this.announcement(s)}</p>
     `;
@@ -184,7 +195,8 @@ export class S3vUploader extends S3vElement {
       case 'validating':
         return this.t('upload_validating');
       case 'uploading':
-        return this.t('upload_uploading', s.file.name);
+        if (s.offline) return this.t('upload_offline');
+        return s.resumed ? this.t('upload_resuming', s.resumed) : this.t('upload_uploading', s.file.name);
       case 'processing':
         return this.t('upload_processing');
       case 'success':
@@ -233,6 +245,7 @@ export class S3vUploader extends S3vElement {
               ? html`<button type="button" class="primary" data-focus @click=${() => this.upload.retry()}>${this.t('common_retry')}</button>`
               : nothing}
             <button type="button" ?data-focus=${!s.retryable} @click=${this.openPicker}>${this.t('upload_choose_other')}</button>
+            ${this.upload.cancellable ? this.cancelButton(false) : nothing}
           </div>
         `;
     }
@@ -240,7 +253,8 @@ export class S3vUploader extends S3vElement {
 
   private renderInitial(cancelled: boolean): TemplateResult {
     const current = this.current();
-    const accepted = this.t('upload_accepted', { types: VIDEO_TYPE_NAMES, limit: formatBytes(uploadLimit(this.maxbytes)) });
+    const accepted = this.t('upload_accepted', { types: typeNames(this.types()), limit: formatBytes(uploadLimit(this.maxbytes)) });
+    const interrupted = this.upload.interrupted();
     const picker = html`<button type="button" class="primary" data-focus @click=${this.openPicker}>
       ${current ? this.t('upload_replace') : this.t('upload_choose')}
     </button>`;
@@ -261,6 +275,7 @@ export class S3vUploader extends S3vElement {
           `
         : html`<p class="line">${this.t('upload_drop')} ${picker}</p>`}
       <p class="muted">${accepted}</p>
+      ${interrupted ? html`<p class="resume-offer">${this.t('upload_resume_offer', interrupted.name)}</p>` : nothing}
       ${cancelled ? html`<p class="muted">${this.t('upload_cancelled')}</p>` : nothing}
     `;
   }
@@ -272,6 +287,8 @@ export class S3vUploader extends S3vElement {
     return html`
       ${this.renderFile(s.file)}
       <p class="line">${this.t('upload_uploading', s.file.name)}</p>
+      ${s.resumed ? html`<p class="muted resumed">${this.t('upload_resuming', s.resumed)}</p>` : nothing}
+      ${s.offline ? html`<p class="offline">${this.t('upload_offline')}</p>` : nothing}
       <div
         class="bar"
         role="progressbar"
@@ -302,7 +319,8 @@ export class S3vUploader extends S3vElement {
     `;
   }
 
-  private cancelButton(): TemplateResult {
-    return html`<button type="button" class="danger" data-focus @click=${() => this.upload.cancel()}>${this.t('common_cancel')}</button>`;
+  /** `focus`: the button that takes the focus when the one that had it went away with the phase. */
+  private cancelButton(focus = true): TemplateResult {
+    return html`<button type="button" class="danger" ?data-focus=${focus} @click=${() => this.upload.cancel()}>${this.t('common_cancel')}</button>`;
   }
 }

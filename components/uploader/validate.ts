@@ -17,10 +17,31 @@ export interface Problem {
 
 export type FileCheck = { ok: true; mimetype: string } | { ok: false; problem: Problem };
 
+/** Every container the contract knows, in the order people read them. */
+export const ALL_TYPES = Object.keys(VIDEO_TYPES) as VideoExtension[];
+
+/**
+ * The containers the site allows, from the `accept` Moodle renders
+ * (".mp4,.mov"): those the contract also knows, in the contract's order.
+ * Nothing usable in it (or no attribute) means every container.
+ */
+export function allowedTypes(accept: string): VideoExtension[] {
+  const listed = new Set(accept.split(',').map((t) => t.trim().replace(/^\./, '').toLowerCase()));
+  const allowed = ALL_TYPES.filter((ext) => listed.has(ext));
+  return allowed.length > 0 ? allowed : ALL_TYPES;
+}
+
+/** "MP4, MOV", named as the contract names them. */
+export function typeNames(types: readonly VideoExtension[]): string {
+  return VIDEO_TYPE_NAMES.split(', ')
+    .filter((name) => types.includes(name.toLowerCase() as VideoExtension))
+    .join(', ');
+}
+
 /** What the file picker offers: the extensions and the MIME types browsers report for them. */
-export const ACCEPT = Object.entries(VIDEO_TYPES)
-  .flatMap(([ext, types]) => [`.${ext}`, ...types])
-  .join(',');
+export function pickerAccept(types: readonly VideoExtension[]): string {
+  return types.flatMap((ext) => [`.${ext}`, ...VIDEO_TYPES[ext]]).join(',');
+}
 
 /** The assignment's limit, never above what S3 takes in one POST; 0 or nonsense means "no limit of its own". */
 export function uploadLimit(maxbytes: number): number {
@@ -41,11 +62,15 @@ function isVideoExtension(ext: string): ext is VideoExtension {
  * systems report no type (or octet-stream) for MKV and AVI; then the
  * extension decides and the type the edge expects for it is sent.
  */
-export function checkFile(file: Pick<File, 'name' | 'size' | 'type'>, maxbytes: number): FileCheck {
+export function checkFile(
+  file: Pick<File, 'name' | 'size' | 'type'>,
+  maxbytes: number,
+  allowed: readonly VideoExtension[] = ALL_TYPES,
+): FileCheck {
   const ext = extensionOf(file.name);
   const reported = file.type.toLowerCase();
-  const known = isVideoExtension(ext) ? (VIDEO_TYPES[ext] as readonly string[]) : null;
-  const typeProblem: Problem = { message: 'upload_error_type', a: VIDEO_TYPE_NAMES };
+  const known = isVideoExtension(ext) && allowed.includes(ext) ? (VIDEO_TYPES[ext] as readonly string[]) : null;
+  const typeProblem: Problem = { message: 'upload_error_type', a: typeNames(allowed) };
   if (!known) return { ok: false, problem: typeProblem };
   const untyped = reported === '' || reported === 'application/octet-stream';
   if (!untyped && !known.includes(reported)) return { ok: false, problem: typeProblem };

@@ -17,6 +17,9 @@ interface Rendered {
   sub: string;
 }
 
+/** Keeps this file's large test files on the presigned POST (from 64 MiB they would go multipart). */
+const POST_ONLY = 1024 ** 4;
+
 async function render(o: { lifetime?: number; current?: boolean } = {}): Promise<Rendered> {
   const submissionid = unique();
   const sub = String(unique());
@@ -24,7 +27,8 @@ async function render(o: { lifetime?: number; current?: boolean } = {}): Promise
   const form = await fixture<HTMLFormElement>(html`
     <form>
       <s3v-uploader edge-url=${env().edgeUrl} token=${token} assignmentid="10" submissionid=${submissionid}
-        receipt-input="s3video_receipt" current-filename=${o.current === false ? '' : 'old.mp4'}></s3v-uploader>
+        receipt-input="s3video_receipt" current-filename=${o.current === false ? '' : 'old.mp4'}
+        multipart-threshold=${POST_ONLY}></s3v-uploader>
       <input type="hidden" name="s3video_receipt" value="previous-receipt" />
     </form>
   `);

@@ -11,11 +11,12 @@ function fileOfSize(name: string, type: string, size: number): File {
   return file;
 }
 
-async function render(extra = ''): Promise<{ form: HTMLFormElement; el: S3vUploader; input: HTMLInputElement }> {
+async function render(extra = '', accept = ''): Promise<{ form: HTMLFormElement; el: S3vUploader; input: HTMLInputElement }> {
   const form = await fixture<HTMLFormElement>(html`
     <form>
       <s3v-uploader edge-url="http://127.0.0.1:9" token="t" assignmentid="10" submissionid="100" receipt-input="s3video_receipt"
-        current-filename=${extra === 'current' ? 'Holiday <b>cut</b>.mp4' : ''} current-filesize="1572864" current-uploaded="2026-03-01T10:00:00Z"></s3v-uploader>
+        current-filename=${extra === 'current' ? 'Holiday <b>cut</b>.mp4' : ''} current-filesize="1572864" current-uploaded="2026-03-01T10:00:00Z"
+        accept=${accept}></s3v-uploader>
       <input type="hidden" name="s3video_receipt" value="previous-receipt" />
     </form>
   `);
@@ -81,6 +82,22 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Only video files are allowed: MP4, MOV, AVI, MKV, WebM');
     expect(input.value).to.equal('previous-receipt');
+  });
+
+  it('offers, names and accepts only the types the site allows (accept)', async () => {
+    const { el } = await render('', ' .MP4,.mov, .exe');
+    expect(textOf(el)).to.contain('MP4, MOV, up to 5 GB');
+    expect(el.shadowRoot!.querySelector('input[type=file]')!.getAttribute('accept')).to.equal('.mp4,video/mp4,.mov,video/quicktime');
+    drop(el, fileOfSize('talk.mkv', 'video/x-matroska', 2));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('Only video files are allowed: MP4, MOV');
+    await expect(el).to.be.accessible();
+
+    el.maxbytes = 1; // Stops the MOV at the size check: it got past the type check.
+    await el.updateComplete;
+    drop(el, fileOfSize('talk.mov', 'video/quicktime', 2));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1 byte limit');
   });
 
   it('refuses a renamed file whose type contradicts its extension, but accepts an MKV the system gave no type', async () => {

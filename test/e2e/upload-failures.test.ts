@@ -6,7 +6,8 @@ import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
 import { builtAmd } from './support/amd';
 import { launchChromium, recordRequests } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, sparseFile, textFile } from './support/fixtures';
+import { fixtureDir, makeVideo, paddedVideo, sparseFile, textFile } from './support/fixtures';
+import { holdParts } from './support/hold-parts';
 
 /**
  * The student's page when things go wrong, through the demo page, the AMD
@@ -51,6 +52,9 @@ const uploader = (page: Page) => page.locator('s3v-uploader');
 const phase = (page: Page, name: string, timeout = 10000) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
 const receipt = (page: Page) => page.locator('input[name=s3video_receipt]').inputValue();
 const isS3Post = (url: string, method: string) => method === 'POST' && url.startsWith(env.stack.s3.endpoint);
+/** A multipart part: PUT to S3 with its number in the query. */
+const partOf = (url: string, method: string) =>
+  method === 'PUT' && url.startsWith(env.stack.s3.endpoint) ? Number(new URL(url).searchParams.get('partNumber') ?? 0) : 0;
 
 async function events(submissionid: number): Promise<Array<{ event_type: string; error_code: string | null; retry_count: number | null }>> {
   const rows = await env.stack.edge.db
@@ -148,7 +152,7 @@ describe('the student page recovers', () => {
     await page.close();
   });
 
-  it('Cancel stops the transfer and keeps the video already saved', async () => {
+  it('Cancel stops a large upload’s parts, aborts it, and keeps the video already saved', async () => {
     const { page, submissionid } = await studentPage();
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
     await phase(page, 'success');
@@ -158,18 +162,26 @@ describe('the student page recovers', () => {
 
     const aborted: string[] = [];
     page.on('requestfailed', (req) => {
-      if (isS3Post(req.url(), req.method())) aborted.push(req.failure()?.errorText ?? '');
+      if (partOf(req.url(), req.method())) aborted.push(req.failure()?.errorText ?? '');
     });
+    // 1 GiB: a multipart upload of 64 parts.
     await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'long-take.mp4', 1024 ** 3));
     const bar = uploader(page).getByRole('progressbar');
     await page.waitForFunction(
       () => Number(document.querySelector('s3v-uploader')!.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0,
     );
     assert.equal(await bar.getAttribute('aria-valuemax'), '100');
+    const abort = page.waitForResponse((res) => res.url().endsWith('/api/multipart/abort'));
     await uploader(page).getByRole('button', { name: 'Cancel' }).click();
     await uploader(page).getByText('Upload cancelled.').first().waitFor();
+    assert.equal((await abort).status(), 200);
     await page.waitForTimeout(300);
-    assert.deepEqual(aborted, ['net::ERR_ABORTED']);
+    assert.ok(aborted.length > 0 && aborted.every((e) => e === 'net::ERR_ABORTED'), `parts in flight stopped: ${aborted}`);
+    const record = await env.stack.edge.db
+      .prepare("SELECT upload_status, multipart_upload_id FROM videos WHERE submissionid = ? AND filename = 'long-take.mp4'")
+      .bind(submissionid)
+      .first();
+    assert.deepEqual(record, { upload_status: 'error', multipart_upload_id: null });
     assert.equal(await receipt(page), '');
     assert.equal(await uploader(page).locator('.current .name').innerText(), 'clip.mp4');
 
@@ -181,6 +193,38 @@ describe('the student page recovers', () => {
       .bind(submissionid)
       .first<{ filename: string }>();
     assert.equal(video?.filename, 'clip.mp4');
+    await page.close();
+  });
+
+  it('an expired part URL: signed again and the part sent again without asking the student', async () => {
+    const { page, submissionid } = await studentPage();
+    const sent: number[] = [];
+    page.on('request', (req) => {
+      const n = partOf(req.url(), req.method());
+      if (n) sent.push(n);
+    });
+    const signed: number[][] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/multipart/sign-parts')) signed.push((req.postDataJSON() as { part_numbers: number[] }).part_numbers);
+    });
+    // Part 2 reaches S3 only after its URL has expired.
+    await holdParts(page, { parts: [2], releaseAfterMs: (PRESIGN_TTL_SECONDS + 1.5) * 1000 });
+    let sawError = false;
+    const watch = setInterval(() => {
+      void uploader(page).locator('[role=alert]').count().then((n) => (sawError ||= n > 0)).catch(() => undefined);
+    }, 100);
+    try {
+      await uploader(page).locator('input[type=file]').setInputFiles(paddedVideo(dir, 'seminar.mp4', 70 * 1024 ** 2));
+      await phase(page, 'success', 30000);
+    } finally {
+      clearInterval(watch);
+    }
+    assert.equal(sawError, false, 'the student never saw an error');
+    assert.deepEqual(sent.filter((n) => n === 2), [2, 2], 'part 2 went twice');
+    assert.deepEqual(sent.filter((n) => n !== 2).sort(), [1, 3, 4, 5], 'the others once');
+    assert.ok(signed.slice(1).some((p) => p.length === 1 && p[0] === 2), `a new URL for part 2 alone: ${JSON.stringify(signed)}`);
+    const retry = (await events(submissionid)).filter((e) => e.event_type === 'upload_retry');
+    assert.deepEqual(retry.map((e) => e.error_code), ['S3:expired']);
     await page.close();
   });
 

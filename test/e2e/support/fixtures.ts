@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, ftruncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, ftruncateSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,23 @@ export function makeVideo(dir: string, name = 'clip.mp4', seconds = 6): string {
     '-t', String(seconds), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart',
     path,
   ]);
+  return path;
+}
+
+/**
+ * A real MP4 grown to `size` bytes by a trailing `free` box, the padding ISO
+ * BMFF defines and players skip: large enough to go multipart, still
+ * playable, and sparse on disk.
+ */
+export function paddedVideo(dir: string, name: string, size: number): string {
+  const path = makeVideo(dir, name);
+  const pad = size - statSync(path).size;
+  if (pad < 8 || pad >= 2 ** 32) throw new Error(`cannot pad ${name} to ${size} bytes with one box`);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(pad, 0);
+  header.write('free', 4, 'ascii');
+  appendFileSync(path, header);
+  truncateSync(path, size);
   return path;
 }
 

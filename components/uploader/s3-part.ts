@@ -1,0 +1,37 @@
+import { classifyAnswer, noAnswer } from './s3-errors';
+
+/**
+ * One part of a multipart upload, PUT to its presigned URL. The body is a
+ * slice of the file: a view the browser reads while sending, so nothing of
+ * the file is held in memory. Resolves with the part's ETag (the bucket's
+ * CORS rule exposes it; null if a bucket does not, which costs nothing:
+ * the edge completes from S3's own list of parts).
+ */
+export function putPart(
+  url: string,
+  body: Blob,
+  options: { signal: AbortSignal; expiresAt: number; onProgress(loaded: number): void },
+): Promise<string | null> {
+  const { signal, expiresAt, onProgress } = options;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new DOMException('Upload cancelled', 'AbortError'));
+    const xhr = new XMLHttpRequest();
+    const onAbort = () => xhr.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (fn: () => void) => {
+      signal.removeEventListener('abort', onAbort);
+      fn();
+    };
+    xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
+    xhr.addEventListener('load', () =>
+      settle(() => {
+        if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.getResponseHeader('ETag'));
+        else reject(classifyAnswer(xhr.status, xhr.responseText, Date.now() >= expiresAt));
+      }),
+    );
+    xhr.addEventListener('error', () => settle(() => reject(noAnswer(Date.now() >= expiresAt))));
+    xhr.addEventListener('abort', () => settle(() => reject(new DOMException('Upload cancelled', 'AbortError'))));
+    xhr.open('PUT', url);
+    xhr.send(body);
+  });
+}

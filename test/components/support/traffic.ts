@@ -1,0 +1,119 @@
+/**
+ * What the uploader sends, seen from inside the page: every part PUT
+ * (XMLHttpRequest, the only way a browser reports upload progress) and every
+ * edge call (fetch). A test may also bend one request, e.g. send a part's
+ * first attempt to a port where nothing listens, to watch the uploader
+ * recover from a real failure. Always `restore()` (the tests share a page).
+ */
+
+export interface PartPut {
+  part: number;
+  url: string;
+  /** 0 for a failed connection; undefined while in flight. */
+  status?: number;
+}
+
+export interface EdgeCall {
+  method: string;
+  path: string;
+  body: unknown;
+  status: number;
+  response: unknown;
+}
+
+export interface Traffic {
+  puts: PartPut[];
+  edge: EdgeCall[];
+  /** Part numbers PUT with a 2xx answer, in the order they finished. */
+  partsSent(): number[];
+  calls(path: string): EdgeCall[];
+  restore(): void;
+}
+
+export interface Bend {
+  /** Another URL for this part PUT (e.g. a refused port), or null to send it as it is. */
+  put?(part: number, url: string, attempt: number): string | null;
+  /** Holds this part PUT back until the promise settles, or null to send it at once. */
+  hold?(part: number, attempt: number): Promise<void> | null;
+  /** A made-up answer instead of this edge call, or null to let it through. */
+  edge?(path: string, body: unknown, attempt: number): Response | null;
+}
+
+export function watchTraffic(bend: Bend = {}): Traffic {
+  const puts: PartPut[] = [];
+  const edge: EdgeCall[] = [];
+  const proto = XMLHttpRequest.prototype;
+  const open = proto.open;
+  const send = proto.send;
+  const abort = proto.abort;
+  const held = new Map<XMLHttpRequest, Promise<void>>();
+  const originalFetch = window.fetch;
+  const putAttempts = new Map<number, number>();
+  const edgeAttempts = new Map<string, number>();
+
+  proto.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+    let target = String(url);
+    const part = Number(new URL(target, location.href).searchParams.get('partNumber'));
+    if (method === 'PUT' && part > 0) {
+      const attempt = (putAttempts.get(part) ?? 0) + 1;
+      putAttempts.set(part, attempt);
+      target = bend.put?.(part, target, attempt) ?? target;
+      const put: PartPut = { part, url: target };
+      puts.push(put);
+      const wait = bend.hold?.(part, attempt);
+      if (wait) held.set(this, wait);
+      this.addEventListener('loadend', () => (put.status = this.status));
+    }
+    return (open as (...args: unknown[]) => void).call(this, method, target, ...rest);
+  } as typeof proto.open;
+
+  proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    const wait = held.get(this);
+    if (!wait) return send.call(this, body);
+    void wait.then(() => {
+      // Aborted while held: it never goes.
+      if (held.delete(this)) send.call(this, body);
+    });
+  };
+  proto.abort = function (this: XMLHttpRequest) {
+    // A request never sent fires nothing on abort(); say what a real one would have.
+    if (held.delete(this)) {
+      this.dispatchEvent(new ProgressEvent('abort'));
+      this.dispatchEvent(new ProgressEvent('loadend'));
+      return;
+    }
+    abort.call(this);
+  };
+
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+    const attempt = (edgeAttempts.get(url.pathname) ?? 0) + 1;
+    edgeAttempts.set(url.pathname, attempt);
+    const res = url.pathname.startsWith('/api/') ? (bend.edge?.(url.pathname, body, attempt) ?? (await originalFetch(input, init))) : await originalFetch(input, init);
+    if (url.pathname.startsWith('/api/')) {
+      const text = await res.clone().text();
+      let response: unknown = text;
+      try {
+        response = JSON.parse(text);
+      } catch {
+        // Not JSON: kept as text.
+      }
+      edge.push({ method: init?.method ?? 'GET', path: url.pathname, body, status: res.status, response });
+    }
+    return res;
+  };
+
+  return {
+    puts,
+    edge,
+    partsSent: () => puts.filter((p) => p.status !== undefined && p.status >= 200 && p.status < 300).map((p) => p.part),
+    calls: (path) => edge.filter((c) => c.path === path),
+    restore() {
+      proto.open = open;
+      proto.send = send;
+      proto.abort = abort;
+      window.fetch = originalFetch;
+    },
+  };
+}

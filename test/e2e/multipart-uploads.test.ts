@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page, Request } from 'playwright-core';
+import { builtAmd } from './support/amd';
+import { launchChromium } from './support/browser';
+import { startDemoStack, type DemoStack } from './support/demo-stack';
+import { fixtureDir, paddedVideo } from './support/fixtures';
+import { holdParts, releaseParts } from './support/hold-parts';
+
+/**
+ * Large videos through the demo page, the AMD build and the real edge + S3:
+ * a 70 MiB file (above the uploader's 64 MiB threshold) goes up as five
+ * multipart parts. The page is reloaded halfway and the student picks the
+ * same file again; the network drops and comes back.
+ */
+
+const MIB = 1024 * 1024;
+const SIZE = 70 * MIB;
+const PARTS = 5;
+
+let env: DemoStack;
+let browser: Browser;
+let dir: string;
+let video: string;
+let nextSubmission = 700;
+
+before(async () => {
+  builtAmd();
+  dir = fixtureDir();
+  video = paddedVideo(dir, 'lecture.mp4', SIZE);
+  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const uploader = (page: Page) => page.locator('s3v-uploader');
+const phase = (page: Page, name: string, timeout = 20000) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
+
+/** The part number of a part PUT to S3, else 0. */
+function partOf(url: string, method: string): number {
+  if (method !== 'PUT' || !url.startsWith(env.stack.s3.endpoint)) return 0;
+  return Number(new URL(url).searchParams.get('partNumber') ?? 0);
+}
+const partOfRequest = (req: Request) => partOf(req.url(), req.method());
+
+/** Part PUTs as they are sent, and the parts S3 has answered 200 for. */
+function watchParts(page: Page): { sent: number[]; stored: Set<number> } {
+  const seen = { sent: [] as number[], stored: new Set<number>() };
+  page.on('request', (req) => {
+    const n = partOfRequest(req);
+    if (n) seen.sent.push(n);
+  });
+  page.on('response', (res) => {
+    const n = partOfRequest(res.request());
+    if (n && res.status() === 200) seen.stored.add(n);
+  });
+  return seen;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function studentPage(submissionid: number): Promise<{ page: Page; parts: ReturnType<typeof watchParts> }> {
+  const page = await browser.newPage();
+  const parts = watchParts(page);
+  await page.goto(`${env.demo.url}/student?submission=${submissionid}`);
+  await uploader(page).locator('button.primary').waitFor();
+  return { page, parts };
+}
+
+/** Records, inside the page, everything the uploader's live region and alert say from now on (plain JS: see hold-parts.ts). */
+async function listen(page: Page): Promise<() => Promise<{ said: string[]; alerts: string[] }>> {
+  await page.evaluate(`(() => {
+    const root = document.querySelector('s3v-uploader').shadowRoot;
+    const heard = { said: [], alerts: [] };
+    window.s3vHeard = heard;
+    new MutationObserver(() => {
+      const live = root.querySelector('[role=status]')?.textContent?.trim();
+      if (live && heard.said.at(-1) !== live) heard.said.push(live);
+      const alert = root.querySelector('[role=alert]')?.textContent?.trim();
+      if (alert) heard.alerts.push(alert);
+    }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+  })()`);
+  return () => page.evaluate('window.s3vHeard') as Promise<{ said: string[]; alerts: string[] }>;
+}
+
+const storedUploads = (page: Page) =>
+  page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('s3video.multipart:')));
+
+describe('a large video goes up in parts', () => {
+  it('a reload halfway, then the same file again: only the missing parts are sent, and the teacher plays it', async () => {
+    const submissionid = (nextSubmission += 1);
+    const { page, parts } = await studentPage(submissionid);
+    await holdParts(page, { parts: [3, 4, 5] });
+    await uploader(page).locator('input[type=file]').setInputFiles(video);
+    await until(() => parts.stored.has(1) && parts.stored.has(2), 'parts 1 and 2 to reach S3');
+    assert.deepEqual(await storedUploads(page), [`s3video.multipart:${env.stack.edge.url.replace(/\/+$/, '')}#${submissionid}`]);
+
+    // The student reloads while parts 3–5 are still to go.
+    parts.sent.length = 0;
+    await page.reload();
+    await uploader(page).getByText('The upload of lecture.mp4 stopped before it finished. Choose the same file again to go on from where it stopped.').waitFor();
+    assert.deepEqual(parts.sent, [], 'nothing is sent before the student picks the file');
+
+    const heard = await listen(page);
+    await uploader(page).locator('input[type=file]').setInputFiles(video);
+    await phase(page, 'success');
+    assert.deepEqual([...parts.sent].sort(), [3, 4, 5], 'only the parts S3 lacked');
+    const { said, alerts } = await heard();
+    assert.ok(said.includes(`Resuming upload — 2 of ${PARTS} parts already sent`), said.join(' | '));
+    assert.deepEqual(alerts, []);
+    assert.deepEqual(await storedUploads(page), [], 'forgotten once confirmed');
+
+    const rows = await env.stack.edge.db
+      .prepare('SELECT upload_status, file_size, multipart_upload_id FROM videos WHERE submissionid = ?')
+      .bind(submissionid)
+      .all<{ upload_status: string; file_size: number; multipart_upload_id: string | null }>();
+    assert.deepEqual(rows.results, [{ upload_status: 'ready', file_size: SIZE, multipart_upload_id: null }], 'one upload, resumed, not a second one');
+
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Your submission has been saved.').waitFor();
+    await page.close();
+
+    const teacher = await browser.newPage();
+    const playback = teacher.waitForResponse((res) => res.url().includes('/api/playback-url'));
+    await teacher.goto(`${env.demo.url}/teacher?submission=${submissionid}`);
+    assert.equal((await playback).status(), 200);
+    await teacher.locator('s3v-player .vjs-big-play-button').click();
+    await teacher.waitForFunction(() => {
+      const v = document.querySelector('s3v-player')!.shadowRoot!.querySelector('video')!;
+      return v.currentTime > 1 && v.videoWidth === 320;
+    });
+    await teacher.close();
+  });
+
+  it('the connection drops halfway: the page says it waits, and goes on by itself once back online', async () => {
+    const submissionid = (nextSubmission += 1);
+    const { page, parts } = await studentPage(submissionid);
+    await holdParts(page, { parts: [3, 4, 5] });
+    const heard = await listen(page);
+    await uploader(page).locator('input[type=file]').setInputFiles(video);
+    await until(() => parts.stored.has(1) && parts.stored.has(2), 'parts 1 and 2 to reach S3');
+
+    // Parts 3–5 set off just as the network goes.
+    await page.context().setOffline(true);
+    await releaseParts(page);
+    await uploader(page).getByText('No connection. The upload goes on by itself when you are back online.').first().waitFor();
+    await page.waitForTimeout(1500);
+    assert.equal(await uploader(page).locator('section').getAttribute('data-phase'), 'uploading', 'still waiting, not failed');
+    await page.context().setOffline(false);
+    await phase(page, 'success');
+
+    const { said, alerts } = await heard();
+    assert.deepEqual(alerts, [], 'never an error');
+    assert.ok(said.includes('No connection. The upload goes on by itself when you are back online.'), said.join(' | '));
+    assert.deepEqual([...parts.stored].sort(), [1, 2, 3, 4, 5]);
+    assert.deepEqual(parts.sent.filter((n) => n <= 2), [1, 2], 'parts 1 and 2 were not sent again');
+    await page.close();
+  });
+});

@@ -1,0 +1,52 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * Holds back multipart part PUTs inside the page, by wrapping
+ * XMLHttpRequest there: the held request is simply not sent yet, so it never
+ * reaches the network, and whatever is sent goes at full speed. (Playwright's
+ * page.route would do it from outside, but while any route is set every
+ * request body, 16 MiB a part, is copied through the DevTools protocol and
+ * parts crawl.) The wrapper lives as long as the document: a reload drops it
+ * together with the held requests. Not for Cancel tests: a request aborted
+ * before it was sent fires no events.
+ */
+export interface HoldOptions {
+  /** Part numbers whose first attempt is held. */
+  parts: number[];
+  /** Sends each this long after it was held; otherwise they wait for {@link releaseParts}. */
+  releaseAfterMs?: number;
+}
+
+/**
+ * Plain JavaScript, not a function handed to page.evaluate: tsx compiles this
+ * file with esbuild's keepNames, whose `__name` helper does not exist in the page.
+ */
+const WRAPPER = `(({ parts, releaseAfterMs }) => {
+  const proto = XMLHttpRequest.prototype;
+  const open = proto.open;
+  const send = proto.send;
+  const partOf = new WeakMap();
+  const attempted = new Set();
+  const held = [];
+  proto.open = function (method, url, ...rest) {
+    partOf.set(this, method === 'PUT' ? Number(new URL(String(url), location.href).searchParams.get('partNumber') ?? 0) : 0);
+    return open.call(this, method, url, ...rest);
+  };
+  proto.send = function (body) {
+    const part = partOf.get(this) ?? 0;
+    if (!parts.includes(part) || attempted.has(part)) return send.call(this, body);
+    attempted.add(part);
+    const go = () => send.call(this, body);
+    if (releaseAfterMs === undefined) held.push(go);
+    else setTimeout(go, releaseAfterMs);
+  };
+  window.s3vReleaseParts = () => held.splice(0).forEach((go) => go());
+})`;
+
+export async function holdParts(page: Page, options: HoldOptions): Promise<void> {
+  await page.evaluate(`${WRAPPER}(${JSON.stringify(options)})`);
+}
+
+export async function releaseParts(page: Page): Promise<void> {
+  await page.evaluate('window.s3vReleaseParts()');
+}
