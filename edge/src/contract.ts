@@ -182,8 +182,8 @@ export interface MultipartStartResponse {
   upload_id: string;
   part_size: number;
   part_count: number;
-  /** Until then the upload may be resumed; part URLs are signed for shorter. */
-  expires_at: string;
+  /** Until then an idle upload may be resumed; each sign-parts call moves it later. */
+  resumable_until: string;
 }
 
 export interface MultipartSignRequest {
@@ -196,7 +196,10 @@ export interface MultipartSignRequest {
 export interface MultipartSignResponse {
   /** Part number → presigned PUT URL. */
   urls: Record<string, string>;
+  /** When these URLs stop working. */
   expires_at: string;
+  /** The upload's resume deadline, moved later by this call. */
+  resumable_until: string;
 }
 
 /** GET /api/multipart/parts?submissionid=&s3_key=: what S3 already holds, for resuming. */

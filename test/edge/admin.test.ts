@@ -14,7 +14,7 @@ before(async () => {
   adminToken = await token(stack.secrets.sharedSecret, { scope: 'admin', sub: '2' });
   // Three courses, five students; course 3 has two videos.
   for (const [i, courseid] of [2, 3, 3, 4, 5].entries()) {
-    videos.push(await uploadVideo(stack, { sub: String(50 + i), submissionid: 500 + i, courseid, size: 1000 * (i + 1), filename: i === 4 ? 'odd_100%.mp4' : `clip${i}.mp4` }));
+    videos.push(await uploadVideo(stack, { sub: String(50 + i), submissionid: 500 + i, courseid, size: 1000 * (i + 1), filename: i === 4 ? 'odd_100%.mp4' : i === 3 ? 'clip3_lecture_recording_week_one.mp4' : `clip${i}.mp4` }));
   }
   // One failure the browser reported, one confirm failure the edge logged.
   const t = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '60', submissionid: 600 });
@@ -96,6 +96,13 @@ describe('admin video list', () => {
     assert.deepEqual(odd.videos.map((v) => v.filename), ['odd_100%.mp4']);
     assert.equal((await get<AdminVideosResponse>('/api/admin/videos?q=%25')).total, 1);
     assert.equal((await get<AdminVideosResponse>('/api/admin/videos?q=clip2')).total, 1);
+    assert.equal((await get<AdminVideosResponse>('/api/admin/videos?q=CLIP2')).total, 1, 'case does not matter');
+  });
+  it('finds a video by its whole S3 key, as the table shows it', async () => {
+    const key = videos[3]!.key;
+    assert.ok(key.length > 50, 'longer than D1 allows a LIKE pattern');
+    const found = await get<AdminVideosResponse>(`/api/admin/videos?q=${encodeURIComponent(key)}`);
+    assert.deepEqual(found.videos.map((v) => v.s3_key), [key]);
   });
   it('pages without gaps or repeats', async () => {
     const seen: number[] = [];

@@ -34,7 +34,9 @@ async function start(tok: string, submissionid: number, size: number): Promise<M
 async function sign(tok: string, submissionid: number, key: string, parts: number[]): Promise<Record<string, string>> {
   const res = await stack.edge.fetch('/api/multipart/sign-parts', { token: tok, body: { assignmentid: 10, submissionid, s3_key: key, part_numbers: parts } });
   assert.equal(res.status, 200, await res.clone().text());
-  return ((await res.json()) as MultipartSignResponse).urls;
+  const body = (await res.json()) as MultipartSignResponse;
+  assert.ok(Date.parse(body.resumable_until) > Date.parse(body.expires_at), 'the upload outlives its part URLs');
+  return body.urls;
 }
 
 async function putPart(url: string, bytes: Buffer): Promise<string> {
@@ -54,6 +56,8 @@ describe('multipart upload through the real S3', () => {
     const s = await start(tok, 1000, size);
     assert.equal(s.part_size, 16 * MIB);
     assert.equal(s.part_count, 2);
+    // An hour of signing plus the 6 h grace before cleanup would abandon it.
+    assert.ok(Math.abs(Date.parse(s.resumable_until) - Date.now() - 7 * 3600_000) < 10_000, s.resumable_until);
 
     const first = await sign(tok, 1000, s.s3_key, [1]);
     await putPart(first['1']!, bytes.subarray(0, s.part_size));

@@ -27,6 +27,8 @@ export const multipart = new Hono<AppEnv>();
 multipart.use('*', requireToken('upload'));
 
 const partCount = (v: VideoRow) => Math.ceil(v.file_size! / partSizeFor(v.file_size!));
+/** Cleanup abandons an upload idle past its last signature plus the grace: until then it resumes. */
+const resumableUntil = (signedUntil: number, graceHours: number) => new Date((signedUntil + graceHours * 3600) * 1000).toISOString();
 
 /** The token's own multipart upload that is still open, or the reason it is not. */
 async function openUpload(db: D1Database, claims: UploadClaims, body: { submissionid: number; key: string }): Promise<VideoRow> {
@@ -63,7 +65,7 @@ multipart.post('/start', async (c) => {
       upload_id: video.multipart_upload_id!,
       part_size: partSizeFor(req.filesize),
       part_count: partCount(video),
-      expires_at: new Date(expires * 1000).toISOString(),
+      resumable_until: resumableUntil(expires, config.abandonedGraceHours),
     },
     201,
   );
@@ -86,7 +88,11 @@ multipart.post('/sign-parts', async (c) => {
   // An upload that keeps asking for parts is alive: cleanup only abandons idle ones.
   const expires = now + config.uploadUrlTtl;
   await c.env.DB.prepare('UPDATE videos SET presign_expires = MAX(presign_expires, ?) WHERE id = ?').bind(expires, video.id).run();
-  return c.json<MultipartSignResponse>({ urls, expires_at: new Date(expires * 1000).toISOString() });
+  return c.json<MultipartSignResponse>({
+    urls,
+    expires_at: new Date(expires * 1000).toISOString(),
+    resumable_until: resumableUntil(Math.max(expires, video.presign_expires), config.abandonedGraceHours),
+  });
 });
 
 multipart.get('/parts', async (c) => {

@@ -154,11 +154,6 @@ export interface VideoFilter {
   perpage: number;
 }
 
-/** `%` and `_` typed by an admin are literal characters, not wildcards. */
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 export async function listVideos(db: D1Database, f: VideoFilter): Promise<{ rows: VideoRow[]; total: number }> {
   const where = ['site = ?'];
   const params: (string | number)[] = [f.site];
@@ -171,10 +166,11 @@ export async function listVideos(db: D1Database, f: VideoFilter): Promise<{ rows
     params.push(f.status);
   }
   if (f.q) {
+    // instr rather than LIKE: D1 refuses LIKE patterns over 50 bytes, and an admin pastes whole keys.
+    // It also takes what was typed literally, % and _ included.
     const columns = ['s3_key', 'filename', 'fullname', 'coursename', 'assignmentname'];
-    where.push(`(${columns.map((col) => `${col} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-    const pattern = likePattern(f.q);
-    params.push(...columns.map(() => pattern));
+    where.push(`(${columns.map((col) => `instr(lower(${col}), ?) > 0`).join(' OR ')})`);
+    params.push(...columns.map(() => f.q!.toLowerCase()));
   }
   const clause = where.join(' AND ');
   const [count, page] = await db.batch<{ total: number } | VideoRow>([
