@@ -29,5 +29,11 @@ phpunit -c test/php/phpunit.xml || status=1
 echo "== node:test (edge, local stack, contract, end to end)"
 node --import tsx --test --test-reporter=spec --test-concurrency=2 test/**/*.test.ts || status=1
 echo "== @web/test-runner (components in Chromium)"
-npx wtr --config test/components/web-test-runner.config.mjs || status=1
+wtr_log=$(mktemp)
+npx wtr --config test/components/web-test-runner.config.mjs 2>&1 | tee "$wtr_log" || status=1
+# wtr's own count sits inside a progress bar; repeat it as a plain closing line.
+summary=$(grep -o '[0-9]* passed, [0-9]* failed' "$wtr_log" | tail -1 || true)
+rm -f "$wtr_log"
+echo "components: ${summary:-no summary from wtr}"
+[ -n "$summary" ] || status=1
 exit $status
