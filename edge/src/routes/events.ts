@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalNumber, optionalText, readJsonObject, text } from '../http/validate';
 import { logEvent } from '../services/events';
-import { consume, rateKey } from '../services/rate-limit';
+import { enforceHourly } from '../services/rate-limit';
 
 /** Room for a browser's user agent and a few diagnostics; beyond that it is noise or abuse. */
 const MAX_CONTEXT_BYTES = 4096;
@@ -55,10 +55,7 @@ events.post('/events', requireToken('upload', 'view', 'admin'), async (c) => {
     retry_count: optionalInt(body, 'retry_count', 0, 1000) ?? null,
     timestamp: now,
   };
-  const limit = await consume(c.env.RATE_LIMITS, rateKey('event', claims.iss, claims.sub), config.limits.eventsPerHour, 3600, now);
-  if (!limit.ok) {
-    throw new ApiError('RATE_LIMITED', 'Too many reports from this browser this hour.', undefined, { 'Retry-After': String(limit.retryAfter) });
-  }
+  await enforceHourly(c.env.RATE_LIMITS, 'event', claims, config.limits.eventsPerHour, now);
   await logEvent(c.env.DB, event);
   return c.json<ClientEventResponse>({ success: true }, 201);
 });

@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
 import { insertEvent } from '../services/events';
 import { signPlaybackUrl } from '../services/cdn';
-import { consume, rateKey } from '../services/rate-limit';
+import { enforceHourly } from '../services/rate-limit';
 import { currentVideo, type VideoRow } from '../services/videos';
 
 export const playback = new Hono<AppEnv>();
@@ -25,12 +25,7 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
   assertSameResource(claims, { submissionid });
   const video = await requireCurrent(c.env.DB, claims.iss, submissionid);
 
-  const limit = await consume(c.env.RATE_LIMITS, rateKey('playback', claims.iss, claims.sub), config.limits.playbacksPerHour, 3600, now);
-  if (!limit.ok) {
-    throw new ApiError('RATE_LIMITED', `Too many video links requested this hour; try again in ${Math.ceil(limit.retryAfter / 60)} minutes.`, undefined, {
-      'Retry-After': String(limit.retryAfter),
-    });
-  }
+  await enforceHourly(c.env.RATE_LIMITS, 'playback', claims, config.limits.playbacksPerHour, now);
   const expires = now + config.playbackUrlTtl;
   const signed = signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
   await insertEvent(c.env.DB, {

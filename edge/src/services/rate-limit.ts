@@ -1,3 +1,5 @@
+import { ApiError } from '../http/errors';
+
 /**
  * A sliding-window limit kept in KV: one key per user and action holding the
  * start times inside the window, so Retry-After says exactly when the oldest
@@ -32,6 +34,31 @@ export async function consume(
   return { ok: true, retryAfter: 0, remaining: limit - recent.length };
 }
 
-export function rateKey(action: 'upload' | 'playback' | 'event', site: string, userid: string): string {
+type Action = 'upload' | 'playback' | 'event';
+
+export function rateKey(action: Action, site: string, userid: string): string {
   return `rl:${action}:${site}:${userid}`;
+}
+
+const WHAT: Record<Action, string> = {
+  upload: 'uploads started',
+  playback: 'video links requested',
+  event: 'reports sent',
+};
+
+/** Spends one of the user's hourly `action`s, or refuses with 429 and when to try again. */
+export async function enforceHourly(
+  kv: KVNamespace,
+  action: Action,
+  user: { iss: string; sub: string },
+  perHour: number,
+  now: number,
+): Promise<void> {
+  const limit = await consume(kv, rateKey(action, user.iss, user.sub), perHour, 3600, now);
+  if (!limit.ok) {
+    const minutes = Math.ceil(limit.retryAfter / 60);
+    throw new ApiError('RATE_LIMITED', `Too many ${WHAT[action]} this hour; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, undefined, {
+      'Retry-After': String(limit.retryAfter),
+    });
+  }
 }

@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors';
 import { int, text, type Fields } from '../http/validate';
 import { insertEvent } from './events';
 import { extensionOf, isVideoExtension, objectKey, typeMatchesExtension } from './filenames';
-import { consume, rateKey } from './rate-limit';
+import { enforceHourly } from './rate-limit';
 import { insertPending } from './videos';
 
 export interface UploadRequest {
@@ -49,12 +49,7 @@ export async function beginUpload(
   now: number,
   open: (key: string) => Promise<{ multipartUploadId: string | null }>,
 ): Promise<{ key: string; expires: number }> {
-  const limit = await consume(env.RATE_LIMITS, rateKey('upload', claims.iss, claims.sub), config.limits.uploadsPerHour, 3600, now);
-  if (!limit.ok) {
-    throw new ApiError('RATE_LIMITED', `Too many uploads started this hour; try again in ${Math.ceil(limit.retryAfter / 60)} minutes.`, undefined, {
-      'Retry-After': String(limit.retryAfter),
-    });
-  }
+  await enforceHourly(env.RATE_LIMITS, 'upload', claims, config.limits.uploadsPerHour, now);
   const key = objectKey(claims.sub, Date.now(), req.filename);
   const { multipartUploadId } = await open(key);
   const expires = now + config.uploadUrlTtl;
