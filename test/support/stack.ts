@@ -3,6 +3,7 @@ import { startCdn } from '../../local/cdn/server';
 import { startEdge, type Edge } from './edge';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
 import { generateSecrets } from './secrets';
+import { token } from './tokens';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
@@ -75,8 +76,6 @@ export async function uploadVideo(
   stack: Stack,
   o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
 ): Promise<{ key: string; videoid: number; receipt: string; bytes: Buffer; token: string }> {
-  const { token } = await import('./tokens');
-  const { randomBytes } = await import('node:crypto');
   const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
   const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, iss: o.iss, ...ids });
   const bytes = o.bytes ?? randomBytes(o.size ?? 2048);

@@ -26,7 +26,7 @@ import { findOwnUpload, type VideoRow } from '../services/videos';
 export const multipart = new Hono<AppEnv>();
 multipart.use('*', requireToken('upload'));
 
-const partCount = (v: VideoRow) => Math.ceil(v.file_size! / partSizeFor(v.file_size!));
+const partCount = (filesize: number) => Math.ceil(filesize / partSizeFor(filesize));
 /** Cleanup abandons an upload idle past its last signature plus the grace: until then it resumes. */
 const resumableUntil = (signedUntil: number, graceHours: number) => new Date((signedUntil + graceHours * 3600) * 1000).toISOString();
 
@@ -55,16 +55,17 @@ multipart.post('/start', async (c) => {
   const { config, now } = c.var;
   const req = parseUploadRequest(await readJsonObject(c), claims);
   const s3 = s3Client(config.s3);
-  const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => ({
-    multipartUploadId: await createMultipart(s3, config.s3.bucket, key, req.mimetype),
-  }));
-  const video = (await findOwnUpload(c.env.DB, claims.iss, claims.sub, req.submissionid, key))!;
+  let uploadId = '';
+  const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => {
+    uploadId = await createMultipart(s3, config.s3.bucket, key, req.mimetype);
+    return { multipartUploadId: uploadId };
+  });
   return c.json<MultipartStartResponse>(
     {
       s3_key: key,
-      upload_id: video.multipart_upload_id!,
+      upload_id: uploadId,
       part_size: partSizeFor(req.filesize),
-      part_count: partCount(video),
+      part_count: partCount(req.filesize),
       resumable_until: resumableUntil(expires, config.abandonedGraceHours),
     },
     201,
@@ -77,7 +78,7 @@ multipart.post('/sign-parts', async (c) => {
   const body = await readJsonObject(c);
   const video = await openUpload(c.env.DB, claims, target(body, claims));
   const numbers = body.part_numbers;
-  const count = partCount(video);
+  const count = partCount(video.file_size!);
   if (!Array.isArray(numbers) || numbers.length < 1 || numbers.length > MAX_PARTS_PER_SIGN) {
     throw new ApiError('INVALID_REQUEST', `part_numbers must list 1 to ${MAX_PARTS_PER_SIGN} parts.`, 'part_numbers');
   }
@@ -115,12 +116,12 @@ multipart.post('/complete', async (c) => {
   const existing = await findOwnUpload(c.env.DB, claims.iss, claims.sub, where.submissionid, where.key);
   // Completing twice (a retry after a lost answer) finds the object already assembled.
   if (existing && existing.upload_status === 'pending' && !existing.multipart_upload_id && (await headObject(s3, existing.s3_bucket, existing.s3_key))) {
-    return c.json<MultipartCompleteResponse>({ success: true, s3_key: existing.s3_key, part_count: partCount(existing) });
+    return c.json<MultipartCompleteResponse>({ success: true, s3_key: existing.s3_key, part_count: partCount(existing.file_size!) });
   }
   const video = await openUpload(c.env.DB, claims, where);
   const parts = await listParts(s3, video.s3_bucket, video.s3_key, video.multipart_upload_id!);
   if (!parts) throw new ApiError('UPLOAD_NOT_PENDING', 'Storage no longer holds this upload; start again.', 's3_key');
-  const count = partCount(video);
+  const count = partCount(video.file_size!);
   const size = partSizeFor(video.file_size!);
   const missing = count - new Set(parts.map((p) => p.part_number)).size;
   if (missing > 0) throw new ApiError('OBJECT_NOT_UPLOADED', `${missing} of ${count} parts have not reached storage yet.`, 's3_key');

@@ -7,13 +7,13 @@ import { ApiError } from '../http/errors';
  * requests racing in different data centres may both pass: the limit is a
  * brake on abuse, not an exact quota.
  */
-export interface RateLimit {
+interface RateLimit {
   ok: boolean;
   retryAfter: number;
   remaining: number;
 }
 
-export async function consume(
+async function consume(
   kv: KVNamespace,
   key: string,
   limit: number,
@@ -36,7 +36,7 @@ export async function consume(
 
 type Action = 'upload' | 'playback' | 'event';
 
-export function rateKey(action: Action, site: string, userid: string): string {
+function rateKey(action: Action, site: string, userid: string): string {
   return `rl:${action}:${site}:${userid}`;
 }
 
