@@ -16,6 +16,29 @@ export const MAX_PARTS = 10_000;
 export const DEFAULT_PART_BYTES = 16 * 1024 ** 2;
 /** Part URLs signed per request: a page of work, not the whole 5 GB at once. */
 export const MAX_PARTS_PER_SIGN = 100;
+/**
+ * Signatures one part may get over an upload's life (a retry after an expired URL or a
+ * BadDigest needs a new one); beyond this the session is misbehaving, not unlucky.
+ */
+export const MAX_SIGNATURES_PER_PART = 8;
+/**
+ * The largest file sent as one presigned POST. S3 and Ceph RGW count the whole form body
+ * (file + ~1.5 KB of fields) against their 5 GiB single-upload limit, so a POST grant near
+ * that limit is a grant that fails; anything larger goes as multipart (413 USE_MULTIPART).
+ */
+export const MAX_POST_BYTES = 1024 ** 3;
+
+/**
+ * The longest life the edge accepts for a token of each scope (`exp - iat`, seconds).
+ * Moodle issues shorter ones (upload 6 h, view/admin 15 min, claim 5 min); a longer
+ * token is refused as INVALID_TOKEN whatever its signature.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = {
+  upload: 6 * 3600,
+  view: 3600,
+  admin: 3600,
+  claim: 600,
+} as const satisfies Record<string, number>;
 
 /** The part size for a file: the default, grown only when the file would need more than MAX_PARTS. */
 export function partSizeFor(filesize: number): number {
@@ -101,6 +124,8 @@ export interface ReceiptClaims {
   videoid: number;
   s3_key: string;
   filesize: number;
+  /** The checksum the browser computed and storage matched (see {@link ConfirmUploadRequest.md5}). */
+  md5: string;
   duration: number | null;
   mimetype: string;
   courseid: number;
@@ -130,10 +155,18 @@ export const ERROR_CODES = {
   OBJECT_NOT_UPLOADED: 409,
   SIZE_MISMATCH: 409,
   UPLOAD_NOT_PENDING: 409,
+  /** The stored bytes are not the bytes the browser hashed (MD5 / S3 multipart ETag). */
+  CHECKSUM_MISMATCH: 409,
+  /** A claim lost a race (its video was replaced or deleted meanwhile): Moodle keeps its old link. */
+  CLAIM_CONFLICT: 409,
   // 413 / 415
   FILE_TOO_LARGE: 413,
   REQUEST_TOO_LARGE: 413,
+  /** Too large for one POST: send it as a multipart upload. */
+  USE_MULTIPART: 413,
   UNSUPPORTED_TYPE: 415,
+  /** The file's own bytes are not a video container (whatever its name or type says). */
+  NOT_A_VIDEO: 415,
   // 429
   RATE_LIMITED: 429,
   // 500 / 502
@@ -190,11 +223,16 @@ export interface MultipartSignRequest {
   assignmentid: number;
   submissionid: number;
   s3_key: string;
-  part_numbers: number[];
+  /**
+   * The parts to sign, each with the base64 MD5 of its bytes (the `Content-MD5` header,
+   * RFC 1864). The URL is signed with that Content-MD5 and the part's exact
+   * Content-Length, so S3 refuses any other body (BadDigest / SignatureDoesNotMatch).
+   */
+  parts: Array<{ part_number: number; md5: string }>;
 }
 
 export interface MultipartSignResponse {
-  /** Part number → presigned PUT URL. */
+  /** Part number → presigned PUT URL; send it with the `Content-MD5` header given at signing. */
   urls: Record<string, string>;
   /** When these URLs stop working. */
   expires_at: string;
@@ -221,6 +259,12 @@ export interface ConfirmUploadRequest {
   submissionid: number;
   s3_key: string;
   filesize: number;
+  /**
+   * What the browser computed while sending, in S3's ETag form: the MD5 of the file as 32 hex
+   * digits for a single POST, or for a multipart upload the MD5 of the concatenated binary part
+   * MD5s, `-`, the part count. Confirm refuses (CHECKSUM_MISMATCH) stored bytes that differ.
+   */
+  md5: string;
   /** Seconds, as the browser read it from the file; absent when it could not. */
   duration?: number | null;
 }
@@ -229,6 +273,8 @@ export interface ConfirmUploadResponse {
   success: true;
   message: string;
   videoid: number;
+  /** The checksum confirmed against storage (see {@link ConfirmUploadRequest.md5}). */
+  md5: string;
   /** JWT with {@link ReceiptClaims}: the form hands it to Moodle on save. */
   receipt: string;
 }
@@ -287,6 +333,8 @@ export interface PlaybackUrlResponse {
   mimetype: string;
   filesize: number;
   duration: number | null;
+  /** The confirmed checksum of the bytes behind signed_url; null for videos confirmed before checksums. */
+  md5: string | null;
 }
 
 // ---- GET /api/video?submissionid= (what the uploader shows before a replace)
@@ -300,6 +348,7 @@ export interface VideoSummary {
   status: VideoStatus;
   uploaded_at: string;
   claimed: boolean;
+  md5: string | null;
 }
 
 // ---- admin ----------------------------------------------------------------
@@ -356,6 +405,7 @@ export interface AdminVideo {
   file_size: number | null;
   duration: number | null;
   mime_type: string;
+  md5: string | null;
   claimed: boolean;
   uploaded_at: string;
   deleted_at: string | null;
@@ -368,6 +418,7 @@ export interface AdminVideosResponse {
   perpage: number;
 }
 
+/** Deleting is idempotent: a repeated or parallel delete of the same video gets this same answer. */
 export interface AdminDeleteResponse {
   success: true;
   videoid: number;
