@@ -20,6 +20,8 @@ export interface Ports {
   edge: number;
   cdn: number;
   demo: number;
+  /** wrangler dev's DevTools inspector: two stacks on one machine collide on its default 9229. */
+  inspector: number;
 }
 
 export function portsFromEnv(env = process.env): Ports {
@@ -33,6 +35,7 @@ export function portsFromEnv(env = process.env): Ports {
     edge: port('S3VIDEO_EDGE_PORT', 8787),
     cdn: port('S3VIDEO_CDN_PORT', 8788),
     demo: port('S3VIDEO_DEMO_PORT', 8789),
+    inspector: port('S3VIDEO_INSPECTOR_PORT', 9229),
   };
 }
 
@@ -110,6 +113,7 @@ export async function startAll(o: { ports?: Ports; stateDir?: string; quiet?: bo
     const worker = await startWorkerDev({
       root: ROOT,
       port: ports.edge,
+      inspectorPort: ports.inspector,
       envFiles: [join(ROOT, '.dev.vars'), runtimeFile],
       persistTo: join(stateDir, 'wrangler'),
       quiet: o.quiet,

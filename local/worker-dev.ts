@@ -41,6 +41,7 @@ export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
 export async function startWorkerDev(o: {
   root: string;
   port: number;
+  inspectorPort: number;
   envFiles: string[];
   persistTo: string;
   quiet?: boolean;
@@ -57,7 +58,8 @@ export async function startWorkerDev(o: {
   if (code !== 0) throw new Error(`D1 migrations failed:\n${applyLog}`);
 
   const args = [
-    wrangler, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(o.port), '--persist-to', o.persistTo,
+    wrangler, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(o.port),
+    '--inspector-port', String(o.inspectorPort), '--persist-to', o.persistTo,
     '--test-scheduled', '--show-interactive-dev-session=false', '--log-level', o.quiet ? 'error' : 'info',
     ...o.envFiles.flatMap((f) => ['--env-file', f]),
   ];

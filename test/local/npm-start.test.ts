@@ -11,7 +11,7 @@ import { postToS3 } from '../support/stack';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 // Ports of their own, so a developer's `npm start` on the defaults can keep running.
-const PORTS = { edge: 18787, cdn: 18788, demo: 18789 };
+const PORTS = { edge: 18787, cdn: 18788, demo: 18789, inspector: 18790 };
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -57,6 +57,7 @@ describe('npm start: the whole system on one machine', () => {
         S3VIDEO_EDGE_PORT: String(PORTS.edge),
         S3VIDEO_CDN_PORT: String(PORTS.cdn),
         S3VIDEO_DEMO_PORT: String(PORTS.demo),
+        S3VIDEO_INSPECTOR_PORT: String(PORTS.inspector),
         S3VIDEO_S3_PORT: new URL(process.env.S3_ENDPOINT!).port,
         S3VIDEO_S3_STATE_DIR: join(ROOT, '.local'),
         S3VIDEO_STATE_DIR: state,

@@ -5,7 +5,7 @@ import { SITE } from './tokens';
 import type { S3Env } from './s3-env';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-/** Built once per test run by `wrangler deploy --dry-run` (scripts/test.sh): the bundle production gets. */
+/** Built once per test run by `wrangler deploy --dry-run` (test/run.sh): the bundle production gets. */
 const BUNDLE = join(ROOT, '.build/worker/index.js');
 
 export interface EdgeOptions {
