@@ -22,6 +22,10 @@ export interface Config {
   };
   uploadUrlTtl: number;
   playbackUrlTtl: number;
+  /**
+   * Per user, per sliding hour (services/rate-limit.ts). `eventsPerHour` is one budget for every
+   * failure event a user can cause: browser reports and the refusals the edge logs.
+   */
   limits: { uploadsPerHour: number; playbacksPerHour: number; eventsPerHour: number };
   /** 0 keeps videos forever. */
   retentionDays: number;

@@ -6,7 +6,7 @@ import {
   S3ServiceException,
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
-import { formatRange, resolveRange, type RangeSpec } from './range.js';
+import { formatRange, neverSatisfiable, resolveRange, type RangeSpec } from './range.js';
 
 /** The distribution's S3 origin: one object, or one byte range of it, as a stream. */
 
@@ -57,7 +57,8 @@ export class Origin {
    * one round trip; only a refusal costs a HEAD, for the size a 416 must name.
    */
   async get(key: string, range: RangeSpec | null, signal: AbortSignal): Promise<OriginResponse> {
-    if (range && 'suffix' in range && range.suffix === 0) return this.#unsatisfiable(key, signal);
+    // S3 is not asked for what no object can hold; it only names the size the 416 must carry.
+    if (range && neverSatisfiable(range)) return this.#unsatisfiable(key, signal);
     try {
       const out = await this.#s3.send(
         new GetObjectCommand({ Bucket: this.#bucket, Key: key, ...(range ? { Range: formatRange(range) } : {}) }),

@@ -21,6 +21,8 @@ import type { OriginConfig } from '../../local/cdn/origin.js';
 const KEY_PAIR_ID = 'K1LOCALCDNTEST';
 const DISTRIBUTION_ID = 'E1LOCALCDNTEST';
 const SIZE = 3 * 1024 * 1024 + 123;
+/** A 400-digit position: far past any object, and past what a double holds exactly. */
+const HUGE = `9${'0'.repeat(399)}`;
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -148,6 +150,12 @@ describe('viewer requests', () => {
       ['bytes=-500', SIZE - 500, SIZE - 1],
       [`bytes=${SIZE - 5}-${SIZE + 1000}`, SIZE - 5, SIZE - 1],
       [`bytes=-${SIZE * 2}`, 0, SIZE - 1],
+      // RFC 9110 §14.1.2: a last-pos or suffix past the end reaches the end, however many digits it has.
+      [`bytes=0-${HUGE}`, 0, SIZE - 1],
+      [`bytes=${SIZE - 10}-${HUGE}`, SIZE - 10, SIZE - 1],
+      [`bytes=-${HUGE}`, 0, SIZE - 1],
+      // The range unit is case-insensitive (§14.1).
+      ['Bytes=100-199', 100, 199],
     ];
     for (const [range, start, end] of cases) {
       const response = await fetch(signed(), { headers: { Range: range } });
@@ -160,7 +168,17 @@ describe('viewer requests', () => {
   });
 
   it('answers 416 with the object size for unsatisfiable ranges', async () => {
-    for (const range of [`bytes=${SIZE}-`, `bytes=${SIZE + 10}-${SIZE + 20}`, 'bytes=-0']) {
+    const unsatisfiable = [
+      `bytes=${SIZE}-`,
+      `bytes=${SIZE + 10}-${SIZE + 20}`,
+      'bytes=-0',
+      // A valid range past any object: 400 digits must not overflow into a range that starts inside it.
+      `bytes=${HUGE}-`,
+      `bytes=${HUGE}-${HUGE}9`,
+      `bytes=${'0'.repeat(400)}${SIZE}-`,
+      `BYTES=${SIZE}-`,
+    ];
+    for (const range of unsatisfiable) {
       const response = await fetch(signed(), { headers: { Range: range } });
       assert.equal(response.status, 416, range);
       assert.equal(response.headers.get('content-range'), `bytes */${SIZE}`, range);
@@ -169,9 +187,14 @@ describe('viewer requests', () => {
   });
 
   it('serves the whole object when the Range header is not one it can honour', async () => {
-    const response = await fetch(signed(), { headers: { Range: 'bytes=0-1,5-6' } });
-    assert.equal(response.status, 200);
-    assert.equal((await bytesOf(response)).length, SIZE);
+    // CloudFront's Range GET guide: ranges it cannot honour (several, negative, invalid) get 200 and the object.
+    const ignored = ['bytes=0-1,5-6', 'bytes=5-2', 'bytes=-', 'bytes=abc-', 'bytes=-5-10', 'bytes= 0-10', 'items=0-10', `bytes=${HUGE}-1`];
+    for (const range of ignored) {
+      const response = await fetch(signed(), { headers: { Range: range } });
+      assert.equal(response.status, 200, range);
+      assert.equal(response.headers.get('content-range'), null, range);
+      assert.deepEqual(await bytesOf(response), content, range);
+    }
   });
 
   it('answers HEAD with the headers only', async () => {
@@ -188,9 +211,11 @@ describe('viewer requests', () => {
     assert.equal(ranged.headers.get('content-range'), `bytes ${SIZE - 1000}-${SIZE - 1}/${SIZE}`);
     assert.equal(ranged.headers.get('content-length'), '1000');
 
-    const beyond = await fetch(signed(), { method: 'HEAD', headers: { Range: `bytes=${SIZE}-` } });
-    assert.equal(beyond.status, 416);
-    assert.equal(beyond.headers.get('content-range'), `bytes */${SIZE}`);
+    for (const range of [`bytes=${SIZE}-`, `bytes=${HUGE}-`]) {
+      const beyond = await fetch(signed(), { method: 'HEAD', headers: { Range: range } });
+      assert.equal(beyond.status, 416, range);
+      assert.equal(beyond.headers.get('content-range'), `bytes */${SIZE}`, range);
+    }
   });
 
   it('refuses tampered and unsigned URLs with CloudFront’s XML', async () => {

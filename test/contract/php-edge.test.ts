@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
+import { MAX_TOKEN_LIFETIME_SECONDS, type ConfirmUploadResponse, type PlaybackUrlResponse, type Scope, type UploadUrlResponse } from '../../edge/src/contract';
 import { errorOf, postToS3, startStack, type Stack } from '../support/stack';
 import { SITE } from '../support/tokens';
 import { php, phpJson } from './php';
@@ -124,6 +124,15 @@ describe('tokens signed by the PHP token_issuer are accepted by the edge', () =>
       const res = await stack.edge.fetch(path, { token, body });
       const err = await errorOf(res);
       assert.deepEqual([err.status, err.code], [401, 'INVALID_TOKEN'], `${scope} token with the wrong secret`);
+    }
+  });
+
+  it('issues no token of any scope longer than the edge accepts (MAX_TOKEN_LIFETIME_SECONDS)', async () => {
+    for (const scope of Object.keys(MAX_TOKEN_LIFETIME_SECONDS) as Scope[]) {
+      const issued = await phpToken(scope, { userid: 5, submissionid: 503 }, { maxbytes: 1000 });
+      const { iat, exp } = JSON.parse(Buffer.from(issued.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+      assert.ok(exp > iat, `${scope}: exp after iat`);
+      assert.ok(exp - iat <= MAX_TOKEN_LIFETIME_SECONDS[scope], `${scope}: PHP issues ${exp - iat} s, the edge accepts at most ${MAX_TOKEN_LIFETIME_SECONDS[scope]} s`);
     }
   });
 

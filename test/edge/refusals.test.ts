@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { sign } from 'hono/jwt';
-import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
-import { countRows, errorOf, startStack, type Stack } from '../support/stack';
+import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, type Scope } from '../../edge/src/contract';
+import { countRows, errorOf, startStack, uploadVideo, type Stack } from '../support/stack';
 import { SITE, token } from '../support/tokens';
 
 let stack: Stack;
@@ -95,6 +95,90 @@ describe('tokens: every forgery is refused and nothing is written', () => {
   it("playback of another submission → 403 FORBIDDEN", async () => {
     const t = await token(stack.secrets.sharedSecret, { scope: 'view', submissionid: 100 });
     await expectRefusal(await stack.edge.fetch('/api/playback-url?submissionid=101', { token: t }), 403, 'FORBIDDEN');
+  });
+});
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Spellings of a JWS's signature that decode to the same bytes but are not its canonical
+ * base64url (RFC 7515 §2): padded, non-zero unused trailing bits, the `+`/`/` alphabet.
+ */
+function nonCanonicalVariants(jws: string): Array<[string, string]> {
+  const [h, p, sig] = jws.split('.') as [string, string, string];
+  // HS256: 32 bytes → 43 characters, the last carrying 4 bits of data and 2 unused ones.
+  assert.equal(sig.length, 43);
+  const last = BASE64URL.indexOf(sig.at(-1)!);
+  const out: Array<[string, string]> = [['padded with =', `${sig}=`], ['padded with ==', `${sig}==`]];
+  for (let bits = 1; bits < 4; bits++) out.push([`unused bits ${bits}`, sig.slice(0, -1) + BASE64URL[(last & ~3) | bits]!]);
+  if (/[-_]/.test(sig)) out.push(['+/ alphabet', sig.replace(/-/g, '+').replace(/_/g, '/')]);
+  return out.map(([name, variant]) => [name, `${h}.${p}.${variant}`]);
+}
+
+/** A token whose signature holds a `-` or `_`, so its `+`/`/` spelling can be tried too. */
+async function tokenWithUrlSafeChars(secret: string, o: Parameters<typeof token>[1]): Promise<string> {
+  for (let i = 0; ; i++) {
+    const t = await token(secret, { ...o, extra: { ...o.extra, jti: String(i) } });
+    if (/[-_]/.test(t.split('.')[2]!)) return t;
+  }
+}
+
+describe('tokens and receipts verify only in their canonical encoding', () => {
+  it('every non-canonical spelling of a valid signature → 401 INVALID_TOKEN', async () => {
+    const good = await tokenWithUrlSafeChars(stack.secrets.sharedSecret, { scope: 'upload' });
+    const variants = nonCanonicalVariants(good);
+    assert.equal(variants.length, 6);
+    for (const [name, forged] of variants) {
+      const err = await errorOf(await stack.edge.fetch('/api/upload-url', { token: forged, body: valid }));
+      assert.deepEqual([err.status, err.code], [401, 'INVALID_TOKEN'], name);
+    }
+    assert.deepEqual(await countRows(stack.edge.db), { videos: 0, events: 0 }, 'nothing written');
+    // The canonical spelling itself still verifies.
+    assert.equal((await stack.edge.fetch('/api/upload-url', { token: good, body: valid })).status, 201);
+  });
+
+  it('every non-canonical spelling of a receipt → 401 INVALID_TOKEN; the canonical one claims', async () => {
+    let { receipt } = await uploadVideo(stack, { submissionid: 100 });
+    while (!/[-_]/.test(receipt.split('.')[2]!)) {
+      await stack.edge.db.batch([stack.edge.db.prepare('DELETE FROM videos'), stack.edge.db.prepare('DELETE FROM events')]);
+      ({ receipt } = await uploadVideo(stack, { submissionid: 100 }));
+    }
+    const claimToken = await token(stack.secrets.sharedSecret, { scope: 'claim', submissionid: 100 });
+    for (const [name, forged] of nonCanonicalVariants(receipt)) {
+      const err = await errorOf(await stack.edge.fetch('/api/claim', { token: claimToken, body: { receipt: forged } }));
+      assert.deepEqual([err.status, err.code], [401, 'INVALID_TOKEN'], name);
+    }
+    assert.equal((await stack.edge.fetch('/api/claim', { token: claimToken, body: { receipt } })).status, 200);
+  });
+});
+
+describe('token lifetime: no scope may outlive MAX_TOKEN_LIFETIME_SECONDS', () => {
+  /** A request each scope may make that needs nothing else to exist; 401 means the token was refused. */
+  const probe: Record<Scope, (t: string) => Promise<Response>> = {
+    upload: (t) => stack.edge.fetch('/api/video?submissionid=100', { token: t }),
+    view: (t) => stack.edge.fetch('/api/video?submissionid=100', { token: t }),
+    admin: (t) => stack.edge.fetch('/api/ping', { token: t }),
+    claim: (t) => stack.edge.fetch('/api/claim', { token: t, body: {} }),
+  };
+  const accepted: Record<Scope, number> = { upload: 404, view: 404, admin: 200, claim: 400 };
+
+  for (const scope of Object.keys(MAX_TOKEN_LIFETIME_SECONDS) as Scope[]) {
+    const max = MAX_TOKEN_LIFETIME_SECONDS[scope];
+    it(`${scope}: ${max} s is accepted, ${max + 1} s → 401 INVALID_TOKEN`, async () => {
+      // Issued a little in the past so the longest token is not also at the edge of "from the future".
+      const iat = Math.floor(Date.now() / 1000) - 5;
+      const atMax = await token(stack.secrets.sharedSecret, { scope, iat, lifetime: max });
+      assert.equal((await probe[scope](atMax)).status, accepted[scope]);
+      const over = await token(stack.secrets.sharedSecret, { scope, iat, lifetime: max + 1 });
+      const err = await errorOf(await probe[scope](over));
+      assert.deepEqual([err.status, err.code], [401, 'INVALID_TOKEN'], err.message);
+    });
+  }
+
+  it('a 100-year admin token → 401 INVALID_TOKEN', async () => {
+    const t = await token(stack.secrets.sharedSecret, { scope: 'admin', lifetime: 100 * 365 * 86400 });
+    const err = await errorOf(await stack.edge.fetch('/api/admin/videos', { token: t }));
+    assert.deepEqual([err.status, err.code], [401, 'INVALID_TOKEN']);
   });
 });
 

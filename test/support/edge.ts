@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { KV_WORKER, KV_WORKER_SCRIPT, type KvMode } from './production-kv';
 import { SITE } from './tokens';
 import type { S3Env } from './s3-env';
 
@@ -13,6 +14,8 @@ export interface EdgeOptions {
   secret: string;
   cdn: { url: string; keyPairId: string; privateKey: string; distributionId: string };
   vars?: Record<string, string>;
+  /** How the RATE_LIMITS binding behaves (see production-kv.ts); Miniflare's own KV by default. */
+  kv?: KvMode;
 }
 
 export interface Edge {
@@ -40,15 +43,16 @@ async function migrate(db: D1Database): Promise<void> {
  * test file starts clean), pointed at the real local S3 and the CDN stand-in.
  */
 export async function startEdge(o: EdgeOptions): Promise<Edge> {
-  const mf = new Miniflare({
+  const kvMode = o.kv ?? 'local';
+  const worker = {
     modules: true,
     scriptPath: BUNDLE,
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: 'test-db' },
-    kvNamespaces: ['RATE_LIMITS'],
-    host: '127.0.0.1',
-    port: 0,
+    ...(kvMode === 'local'
+      ? { kvNamespaces: ['RATE_LIMITS'] }
+      : { wrappedBindings: { RATE_LIMITS: { scriptName: KV_WORKER, bindings: { MODE: kvMode } } } }),
     bindings: {
       MOODLE_ISSUERS: SITE,
       MOODLE_SHARED_SECRET: o.secret,
@@ -65,10 +69,20 @@ export async function startEdge(o: EdgeOptions): Promise<Edge> {
       CLOUDFRONT_API_ENDPOINT: o.cdn.url,
       ...o.vars,
     },
+  };
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: 0,
+    workers: kvMode === 'local'
+      ? [worker]
+      : [worker, { name: KV_WORKER, modules: true, script: KV_WORKER_SCRIPT, kvNamespaces: { INNER: 'rate-limits' } }],
   });
   const url = (await mf.ready).toString().replace(/\/$/, '');
   const db = (await mf.getD1Database('DB')) as unknown as D1Database;
-  const kv = (await mf.getKVNamespace('RATE_LIMITS')) as unknown as KVNamespace;
+  // The storage itself, past any stand-in's failures, so a test can read and reset the brake.
+  const kv = (kvMode === 'local'
+    ? await mf.getKVNamespace('RATE_LIMITS')
+    : await mf.getKVNamespace('INNER', KV_WORKER)) as unknown as KVNamespace;
   await migrate(db);
   return {
     url,

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { startCdn } from '../../local/cdn/server';
 import { startEdge, type Edge } from './edge';
+import type { KvMode } from './production-kv';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
 import { generateSecrets } from './secrets';
 import { token } from './tokens';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. */
-export async function startStack(vars: Record<string, string> = {}) {
+/** Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. `kv`: see production-kv.ts. */
+export async function startStack(vars: Record<string, string> = {}, options: { kv?: KvMode } = {}) {
   const secrets = generateSecrets();
   const s3 = s3Env();
   const distributionId = `E${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -26,6 +27,7 @@ export async function startStack(vars: Record<string, string> = {}) {
       secret: secrets.sharedSecret,
       cdn: { url: cdn.url, keyPairId: secrets.keyPairId, privateKey: secrets.cloudfrontPrivateKey, distributionId },
       vars,
+      kv: options.kv,
     });
   } catch (err) {
     await cdn.close();

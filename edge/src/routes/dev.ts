@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
-import { MAX_UPLOAD_BYTES, TOKEN_AUDIENCE, type Role, type Scope } from '../contract';
+import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, TOKEN_AUDIENCE, type Role, type Scope } from '../contract';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalText, readJsonObject, text } from '../http/validate';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 const ROLE_OF: Record<Scope, Role> = { upload: 'student', view: 'teacher', admin: 'admin', claim: 'admin' };
+/** The lifetimes Moodle's token_issuer gives each scope. */
+const LIFETIME_OF: Record<Scope, number> = { upload: 6 * 3600, view: 900, admin: 900, claim: 300 };
 
 /**
  * Plays Moodle's part for the demo pages: signs tokens as the PHP shell
@@ -41,7 +43,8 @@ dev.post('/token', async (c) => {
     assignmentname: optionalText(body, 'assignmentname', 200) ?? 'Final project video',
     fullname: optionalText(body, 'fullname', 200) ?? 'Sam Student',
   } : {};
-  const lifetime = optionalInt(body, 'lifetime', 1, 86400) ?? (scope === 'upload' ? 6 * 3600 : 900);
+  // Never longer than the edge accepts: a demo token must work like one from Moodle.
+  const lifetime = optionalInt(body, 'lifetime', 1, MAX_TOKEN_LIFETIME_SECONDS[scope]) ?? LIFETIME_OF[scope];
   const token = await sign(
     {
       iss: c.var.config.issuers[0]!,

@@ -4,8 +4,8 @@ import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalNumber, optionalText, readJsonObject, text } from '../http/validate';
-import { logEvent } from '../services/events';
-import { enforceHourly } from '../services/rate-limit';
+import { logEventWithinQuota, reportQuota } from '../services/events';
+import { rateLimited, refuseIfBraked } from '../services/rate-limit';
 
 /** Room for a browser's user agent and a few diagnostics; beyond that it is noise or abuse. */
 const MAX_CONTEXT_BYTES = 4096;
@@ -20,6 +20,8 @@ export const events = new Hono<AppEnv>();
 events.post('/events', requireToken('upload', 'view', 'admin'), async (c) => {
   const claims = c.var.claims;
   const { config, now } = c.var;
+  const quota = reportQuota(claims, config.limits.eventsPerHour, now);
+  await refuseIfBraked(c.env.RATE_LIMITS, quota);
   const body = await readJsonObject(c);
   const eventType = text(body, 'event_type', 40) as ClientEventType;
   if (!CLIENT_EVENT_TYPES.includes(eventType)) {
@@ -55,7 +57,7 @@ events.post('/events', requireToken('upload', 'view', 'admin'), async (c) => {
     retry_count: optionalInt(body, 'retry_count', 0, 1000) ?? null,
     timestamp: now,
   };
-  await enforceHourly(c.env.RATE_LIMITS, 'event', claims, config.limits.eventsPerHour, now);
-  await logEvent(c.env.DB, event);
+  const logged = await logEventWithinQuota(c.env.DB, c.env.RATE_LIMITS, quota, event);
+  if (!logged.won) throw rateLimited('event', logged.retryAfter);
   return c.json<ClientEventResponse>({ success: true }, 201);
 });

@@ -4,9 +4,9 @@ import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
-import { insertEvent } from '../services/events';
+import { eventRow, playbackQuota } from '../services/events';
 import { signPlaybackUrl } from '../services/cdn';
-import { enforceHourly } from '../services/rate-limit';
+import { refuseIfBraked, spendSlotOrRefuse } from '../services/rate-limit';
 import { currentVideo, type VideoRow } from '../services/videos';
 
 export const playback = new Hono<AppEnv>();
@@ -23,15 +23,21 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
   const { config, now } = c.var;
   const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
   assertSameResource(claims, { submissionid });
+  const quota = playbackQuota(claims, config.limits.playbacksPerHour, now);
+  // A flood stops here, at KV, before it costs a D1 read.
+  await refuseIfBraked(c.env.RATE_LIMITS, quota);
   const video = await requireCurrent(c.env.DB, claims.iss, submissionid);
 
-  await enforceHourly(c.env.RATE_LIMITS, 'playback', claims, config.limits.playbacksPerHour, now);
+  // Everything that can fail comes before the slot: a CDN_ERROR must spend nothing.
   const expires = now + config.playbackUrlTtl;
   const signed = signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
-  await insertEvent(c.env.DB, {
-    site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'playback_access',
-    assignmentid: video.assignmentid, submissionid, s3_key: video.s3_key, file_size: video.file_size, timestamp: now,
-  }).run();
+  await spendSlotOrRefuse(c.env.DB, c.env.RATE_LIMITS, quota, {
+    table: 'events',
+    row: eventRow({
+      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'playback_access',
+      assignmentid: video.assignmentid, submissionid, s3_key: video.s3_key, file_size: video.file_size, timestamp: now,
+    }),
+  });
   return c.json<PlaybackUrlResponse>({
     signed_url: signed,
     expires_at: new Date(expires * 1000).toISOString(),

@@ -1,6 +1,7 @@
 import { sign, verify } from 'hono/jwt';
 import { JwtTokenExpired } from 'hono/utils/jwt/types';
 import {
+  MAX_TOKEN_LIFETIME_SECONDS,
   MAX_UPLOAD_BYTES,
   RECEIPT_AUDIENCE,
   RECEIPT_ISSUER,
@@ -26,6 +27,29 @@ function bad(message: string): never {
 }
 
 /**
+ * True when `segment` is the one canonical base64url encoding of its bytes (RFC 7515 §2:
+ * the URL-safe alphabet, no padding, unused trailing bits zero). Browsers' `atob` forgives
+ * padding, `+`/`/` and non-zero trailing bits, so one signature has many spellings; only
+ * re-encoding the decoded bytes tells the spelling that was signed from its variants.
+ */
+export function isCanonicalBase64url(segment: string): boolean {
+  if (segment === '' || !/^[A-Za-z0-9_-]+$/.test(segment) || segment.length % 4 === 1) return false;
+  let binary: string;
+  try {
+    binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return false;
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') === segment;
+}
+
+/** A compact JWS (header.payload.signature) whose every segment is canonical base64url. */
+function isCanonicalJws(jws: string): boolean {
+  const segments = jws.split('.');
+  return segments.length === 3 && segments.every(isCanonicalBase64url);
+}
+
+/**
  * Verifies a token Moodle signed: HS256 only, our audience, a listed site,
  * not expired, and claims of the right shape for its scope. Anything else
  * is a 401 — the edge never guesses what a malformed token meant.
@@ -36,6 +60,7 @@ export async function verifyToken(
   issuers: readonly string[],
   now: number,
 ): Promise<TokenClaims> {
+  if (!isCanonicalJws(token)) bad('The token is invalid.');
   let payload: Record<string, unknown>;
   try {
     payload = await verify(token, secret, { alg: 'HS256', aud: TOKEN_AUDIENCE, iat: false });
@@ -50,6 +75,9 @@ export async function verifyToken(
   if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS) bad('The token has no valid issue time.');
   if (!ROLES.includes(role as Role)) bad('The token has no valid role.');
   if (!SCOPES.includes(scope as Scope)) bad('The token has no valid scope.');
+  // A leaked long-lived token is a standing key: no scope may outlive what Moodle issues plus margin.
+  const maxLifetime = MAX_TOKEN_LIFETIME_SECONDS[scope as Scope];
+  if (exp - iat > maxLifetime) bad(`The token lives longer than a ${scope} token may (${maxLifetime} s).`);
   if (scope !== 'admin') {
     for (const id of ['courseid', 'assignmentid', 'submissionid']) {
       if (!isPositiveInt(payload[id])) bad(`The token has no valid ${id}.`);
@@ -69,6 +97,7 @@ export function signReceipt(claims: Omit<ReceiptClaims, 'iss' | 'aud'>, secret: 
 
 /** The claim endpoint gets a receipt back from Moodle; it must be one the edge signed. */
 export async function verifyReceipt(receipt: string, secret: string): Promise<ReceiptClaims> {
+  if (!isCanonicalJws(receipt)) throw new ApiError('INVALID_TOKEN', 'The upload receipt is invalid.');
   let payload: Record<string, unknown>;
   try {
     payload = await verify(receipt, secret, { alg: 'HS256', aud: RECEIPT_AUDIENCE, iss: RECEIPT_ISSUER, iat: false });
