@@ -9,7 +9,7 @@ import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { int, optionalNumber, readJsonObject, text } from '../http/validate';
-import { logEvent, insertEvent } from '../services/events';
+import { insertEvent, logRefusal } from '../services/events';
 import { headObject, presignUpload, s3Client, type PresignedUpload } from '../services/s3';
 import { beginUpload, parseUploadRequest } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
@@ -48,7 +48,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   const duration = optionalNumber(body, 'duration', 0, MAX_DURATION_SECONDS) ?? null;
 
   const refuse = async (err: ApiError): Promise<never> => {
-    await logEvent(db, {
+    await logRefusal(c.env, config.limits.eventsPerHour, {
       site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_failure',
       assignmentid, submissionid, s3_key: key, file_size: filesize, error_code: err.code,
       error_message: err.message, error_context: { stage: 'confirm' }, timestamp: now,
