@@ -13,7 +13,7 @@ import {
 import { ApiError } from '../http/errors';
 
 const ROLES: readonly Role[] = ['student', 'teacher', 'admin'];
-const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim'];
+const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim', 'server'];
 /** Moodle's clock and the edge's may disagree a little; a token "from the future" beyond this is forged or broken. */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -50,7 +50,8 @@ export async function verifyToken(
   if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS) bad('The token has no valid issue time.');
   if (!ROLES.includes(role as Role)) bad('The token has no valid role.');
   if (!SCOPES.includes(scope as Scope)) bad('The token has no valid scope.');
-  if (scope !== 'admin') {
+  // Site-wide scopes name no resource; every other token is one submission's.
+  if (scope !== 'admin' && scope !== 'server') {
     for (const id of ['courseid', 'assignmentid', 'submissionid']) {
       if (!isPositiveInt(payload[id])) bad(`The token has no valid ${id}.`);
     }
