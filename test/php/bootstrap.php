@@ -9,4 +9,5 @@ require_once(__DIR__ . '/support/autoload.php');
 require_once(__DIR__ . '/support/moodle/core.php');
 require_once(__DIR__ . '/support/moodle/core-namespace.php');
 require_once(__DIR__ . '/support/moodle/mod-assign.php');
+require_once(__DIR__ . '/support/moodle/privacy.php');
 require_once(__DIR__ . '/support/moodle/fixture.php');

@@ -133,7 +133,7 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
             return;
         }
         $context = $exportdata->get_context();
-        $data = (object) [
+        $data = (object) ([
             'filename' => basename($video->s3key),
             'filesize' => display_size((int) $video->filesize),
             'duration' => $video->duration === null ? null : format_time((int) round((float) $video->duration)),
@@ -143,7 +143,7 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
             'uploaded' => transform::datetime($video->timecreated),
             'updated' => transform::datetime($video->timemodified),
             'link' => (new \moodle_url('/mod/assign/view.php', ['id' => $context->instanceid]))->out(false),
-        ] + self::download($video);
+        ] + self::download($video));
         writer::with_context($context)->export_data(
             array_merge($exportdata->get_subcontext(), [get_string('pluginname', 'assignsubmission_s3video')]),
             $data

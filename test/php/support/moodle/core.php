@@ -42,6 +42,8 @@ final class standin_site {
     public static array $lockedgrades = [];
     /** @var \core\task\adhoc_task[] */
     public static array $adhoctasks = [];
+    /** @var array<int, \stdClass> course modules by id, as get_coursemodule_from_id() finds them */
+    public static array $cms = [];
     public static int $now = 1_800_000_000;
 
     public static function reset(): void {
@@ -55,6 +57,7 @@ final class standin_site {
         self::$config = [];
         self::$lockedgrades = [];
         self::$adhoctasks = [];
+        self::$cms = [];
         self::$now = 1_800_000_000;
         $DB = new standin_database();
         $USER = (object) ['id' => 0];

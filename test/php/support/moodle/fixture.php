@@ -22,6 +22,7 @@ final class assign_fixture {
             'blindmarking' => 0,
         ], $settings));
         $cm = (object) ['id' => self::CMID, 'instance' => $id, 'course' => 2, 'groupmode' => $groupmode, 'groupingid' => 0];
+        standin_site::$cms[self::CMID] = $cm;
         $DB->insert_record('assign_plugin_config', ['assignment' => $id, 'plugin' => 's3video', 'name' => 'enabled', 'value' => 1]);
         return new \assign(context_module::instance(self::CMID), $cm, (object) ['id' => 2, 'fullname' => $coursename]);
     }
