@@ -30,6 +30,7 @@ use assignsubmission_s3video\output\elements;
 use assignsubmission_s3video\receipt;
 use assignsubmission_s3video\receipt_exception;
 use assignsubmission_s3video\task\delete_videos;
+use assignsubmission_s3video\video_status;
 
 /**
  * Large video submissions: the bytes go from the browser to S3, Moodle keeps the link.
@@ -186,7 +187,8 @@ class assign_submission_s3video extends assign_submission_plugin {
             $this->get_maxbytes(),
             config::allowed_extensions(),
             self::RECEIPT_FIELD,
-            $current && $current->status === self::STATUS_READY ? $current : null,
+            // A video deleted or replaced at the edge is no longer the one to replace.
+            $current && $this->is_playable($current) ? $current : null,
         );
         $mform->addElement(
             'static',
@@ -347,21 +349,34 @@ class assign_submission_s3video extends assign_submission_plugin {
     }
 
     /**
-     * The row of the status page and the grading table: name, size, duration, status.
+     * The summary of the status page, the grading table and the grader: the video's true state.
      *
-     * The player itself is the full view, so the grading table does not sign a URL per row.
+     * mod_assign's renderer shows this summary and, when $showviewlink is set, a "+" that
+     * reveals view() (render_assign_submission_plugin_submission()). The grader (return action
+     * "grade": the grading panel and the single-grade page) shows one submission, so the
+     * player is part of the summary there and no "+" is needed. The grading table (return
+     * action "grading") lists many: it gets the summary alone, since each hidden player would
+     * sign a playback URL on load. Elsewhere (the student's status page) the "+" stays.
      *
      * @param stdClass $submission
-     * @param bool $showviewlink set to true when there is a video to play
+     * @param bool $showviewlink set when view() has more to show than the summary
      * @return string
      */
     public function view_summary(stdClass $submission, &$showviewlink) {
         $video = $this->get_video($submission->id);
+        $showviewlink = false;
         if (!$video) {
             return '';
         }
-        $showviewlink = $video->status === self::STATUS_READY;
-        return $this->render_summary($video);
+        $summary = $this->render_summary($video);
+        $playable = $this->is_playable($video);
+        $action = $this->assignment->get_return_action();
+        if ($action === 'grade' && $playable) {
+            $player = $this->player($submission);
+            return $player === '' ? $summary : html_writer::div($player . $summary, 'assignsubmission_s3video');
+        }
+        $showviewlink = $playable && $action !== 'grading';
+        return $summary;
     }
 
     /**
@@ -371,28 +386,49 @@ class assign_submission_s3video extends assign_submission_plugin {
      * @return string
      */
     public function view(stdClass $submission) {
-        global $USER;
-
         $video = $this->get_video($submission->id);
         if (!$video) {
             return '';
         }
         $summary = $this->render_summary($video);
-        if (
-            $video->status !== self::STATUS_READY || !config::is_configured()
-                || access::view_role($this->assignment, $submission, (int) $USER->id) === null
-        ) {
-            return $summary;
-        }
-        $token = access::view_token($this->assignment, $submission, $USER);
-        $player = elements::player($this->assignment->get_context(), $token, (int) $submission->id);
-        return html_writer::div($player . $summary, 'assignsubmission_s3video');
+        $player = $this->is_playable($video) ? $this->player($submission) : '';
+        return $player === '' ? $summary : html_writer::div($player . $summary, 'assignsubmission_s3video');
     }
 
     /**
-     * File name, size, duration and status of a video link, for people.
+     * Whether a player could play the link's video: it is ready at the edge, or the edge did
+     * not say (the player then reports what it finds itself).
      *
-     * @param stdClass $video
+     * @param stdClass $video the link
+     * @return bool
+     */
+    private function is_playable(stdClass $video) {
+        if ($video->status !== self::STATUS_READY || !config::is_configured()) {
+            return false;
+        }
+        [$state] = video_status::of($video);
+        return $state === video_status::READY || $state === video_status::UNAVAILABLE;
+    }
+
+    /**
+     * The player element for the session's user, or '' if mod_assign does not let them view the submission.
+     *
+     * @param stdClass $submission
+     * @return string HTML
+     */
+    private function player(stdClass $submission) {
+        global $USER;
+        if (access::view_role($this->assignment, $submission, (int) $USER->id) === null) {
+            return '';
+        }
+        $token = access::view_token($this->assignment, $submission, $USER);
+        return elements::player($this->assignment->get_context(), $token, (int) $submission->id);
+    }
+
+    /**
+     * File name, size, duration and the video's true state, for people.
+     *
+     * @param stdClass $video the link
      * @return string HTML
      */
     private function render_summary(stdClass $video) {
@@ -400,11 +436,37 @@ class assign_submission_s3video extends assign_submission_plugin {
         if ($video->duration !== null) {
             $parts[] = format_time((int) round((float) $video->duration));
         }
-        $status = html_writer::span(
-            get_string('status_' . $video->status, 'assignsubmission_s3video'),
-            'badge ' . ($video->status === self::STATUS_READY ? 'bg-success text-white' : 'bg-secondary text-white')
-        );
+        [$label, $ok] = $this->status_label($video);
+        $status = html_writer::span(s($label), 'badge ' . ($ok ? 'bg-success text-white' : 'bg-secondary text-white'),
+            ['data-s3video-status' => $ok ? 'ready' : 'unavailable']);
         return html_writer::div(implode(' · ', $parts) . ' ' . $status, 'assignsubmission_s3video summary');
+    }
+
+    /**
+     * What to call the link's state, and whether it is the good one.
+     *
+     * @param stdClass $video the link
+     * @return array{0: string, 1: bool}
+     */
+    private function status_label(stdClass $video) {
+        if ($video->status !== self::STATUS_READY) {
+            // Removed with its submission; the deletion task is on its way.
+            return [get_string('status_' . $video->status, 'assignsubmission_s3video'), false];
+        }
+        if (!config::is_configured()) {
+            return [get_string('status_unavailable', 'assignsubmission_s3video'), false];
+        }
+        [$state, $reason, $time] = video_status::of($video);
+        $when = $time ? userdate($time) : '';
+        switch ($state) {
+            case video_status::READY:
+                return [get_string('status_ready', 'assignsubmission_s3video'), true];
+            case video_status::DELETED:
+                $key = in_array($reason, ['admin', 'retention'], true) ? 'status_deleted_' . $reason : 'status_deleted_other';
+                return [get_string($key, 'assignsubmission_s3video', $when), false];
+            default:
+                return [get_string('status_' . $state, 'assignsubmission_s3video', $when), false];
+        }
     }
 
     /**
@@ -466,14 +528,12 @@ class assign_submission_s3video extends assign_submission_plugin {
         global $DB;
 
         $assignmentid = $this->assignment->get_instance()->id;
-        $videoids = $DB->get_fieldset_select(
-            self::TABLE,
-            'videoid',
-            'assignment = :assignment AND status = :status',
-            ['assignment' => $assignmentid, 'status' => self::STATUS_READY]
-        );
+        $videoids = [];
+        foreach ($DB->get_records(self::TABLE, ['assignment' => $assignmentid, 'status' => self::STATUS_READY]) as $link) {
+            $videoids[] = (int) $link->videoid;
+        }
         $DB->delete_records(self::TABLE, ['assignment' => $assignmentid]);
-        delete_videos::queue(array_map('intval', $videoids));
+        delete_videos::queue($videoids);
         return true;
     }
 

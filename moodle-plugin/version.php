@@ -27,6 +27,6 @@ defined('MOODLE_INTERNAL') || die();
 $plugin->component = 'assignsubmission_s3video';
 $plugin->version = 2026112300;
 $plugin->requires = 2024100700;
-$plugin->supported = [405, 500];
+$plugin->supported = [405, 501];
 $plugin->maturity = MATURITY_BETA;
 $plugin->release = '0.1.0';

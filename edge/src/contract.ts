@@ -38,6 +38,7 @@ export const MAX_TOKEN_LIFETIME_SECONDS = {
   view: 3600,
   admin: 3600,
   claim: 600,
+  server: 600,
 } as const satisfies Record<string, number>;
 
 /** The part size for a file: the default, grown only when the file would need more than MAX_PARTS. */
@@ -70,9 +71,10 @@ export type Role = 'student' | 'teacher' | 'admin';
 /**
  * `claim` is the server-to-server scope Moodle uses when a form is saved;
  * the browser never holds one, so a student cannot attach a video without
- * Moodle's own save path.
+ * Moodle's own save path. `server` is Moodle's server reading video statuses
+ * for its pages and signing privacy export links; no browser holds it either.
  */
-export type Scope = 'upload' | 'view' | 'admin' | 'claim';
+export type Scope = 'upload' | 'view' | 'admin' | 'claim' | 'server';
 
 interface BaseClaims {
   iss: string;
@@ -112,7 +114,12 @@ export interface AdminClaims extends BaseClaims {
   scope: 'admin';
 }
 
-export type TokenClaims = UploadClaims | ViewClaims | ClaimClaims | AdminClaims;
+/** Site-wide, like admin, but only ever held by Moodle's server. */
+export interface ServerClaims extends BaseClaims {
+  scope: 'server';
+}
+
+export type TokenClaims = UploadClaims | ViewClaims | ClaimClaims | AdminClaims | ServerClaims;
 
 /** What the edge vouches for when an upload is confirmed. */
 export interface ReceiptClaims {
@@ -430,4 +437,65 @@ export interface PingResponse {
   /** The issuer the edge saw, echoed so the Moodle settings check can show it. */
   issuer: string;
   time: string;
+}
+
+// ---- POST /api/video-status (Moodle server → edge) ------------------------
+
+/** Ids per status request: one page of Moodle's grading table is far fewer. */
+export const MAX_STATUS_IDS = 1000;
+
+export interface VideoStatusRequest {
+  /** Edge video ids (1…MAX_STATUS_IDS, as the receipts named them). */
+  videoids: number[];
+}
+
+/**
+ * A video's state as people need it: `replaced` is a ready video a newer save took the place
+ * of (cleanup deletes it next); `missing` an id this site has no record of.
+ */
+export type VideoState = 'pending' | 'ready' | 'replaced' | 'error' | 'deleted' | 'missing';
+
+/**
+ * Why a video was deleted (the `reason` of its `video_deletion` event) or, for `replaced`, why
+ * it is about to be: by an administrator, past the retention period, replaced by a newer save,
+ * never saved within the grace period, an upload never finished.
+ */
+export type DeletionReason = 'admin' | 'retention' | 'replaced' | 'unclaimed' | 'abandoned';
+
+export interface VideoStatusEntry {
+  status: VideoState;
+  /** The submission the video belongs to at the edge: a restored course copy's link names another. */
+  submissionid: number | null;
+  reason: DeletionReason | null;
+  /** ISO 8601 times, null when not applicable. */
+  uploaded_at: string | null;
+  deleted_at: string | null;
+  /** The Moodle user id of the administrator who deleted it (reason `admin`). */
+  deleted_by: string | null;
+  replaced_at: string | null;
+  /** The video that took its place: the submission's current claimed one, if any. */
+  replaced_by: number | null;
+}
+
+export interface VideoStatusResponse {
+  /** Keyed by video id (as a string), one entry for every id asked. */
+  videos: Record<string, VideoStatusEntry>;
+}
+
+// ---- POST /api/export-url (Moodle server → edge, privacy exports) ---------
+
+/** SigV4 presigned URLs live at most 7 days; a privacy export link lives exactly that. */
+export const EXPORT_URL_TTL_SECONDS = 7 * 86400;
+
+export interface ExportUrlRequest {
+  videoid: number;
+}
+
+export interface ExportUrlResponse {
+  /** A presigned S3 GetObject of the video, answered as an attachment named `filename`. */
+  url: string;
+  expires_at: string;
+  filename: string;
+  filesize: number | null;
+  mimetype: string;
 }

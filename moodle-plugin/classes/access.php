@@ -28,7 +28,17 @@ namespace assignsubmission_s3video;
  * Moodle's permission checks in front of every token: Moodle decides, the edge enforces.
  *
  * Every caller (the form, the summary, the renewal web service, the admin pages) goes
- * through here, so the rule for a scope is written once.
+ * through here, so the rule for a scope is written once, and each rule is mod_assign's own
+ * answer: {@see \assign::can_edit_submission()} for uploads (cut-off, extensions, overrides,
+ * locks, "students must submit in a group"), {@see \assign::can_view_submission()} /
+ * {@see \assign::can_view_group_submission()} and {@see \assign::can_view_grades()} for
+ * viewing (suspended and unenrolled owners included). The one rule mod_assign leaves to its
+ * pages is the group filter: in separate groups its grading table and grader only list the
+ * participants of the grader's own groups (groups_get_activity_allowed_groups()), while
+ * can_view_submission() itself ignores groups; a view token follows the pages.
+ *
+ * mod_assign's view checks speak for the session's user ($USER), so a token is only ever
+ * issued to that user.
  *
  * @package    assignsubmission_s3video
  * @copyright  2026 s3video contributors
@@ -36,7 +46,11 @@ namespace assignsubmission_s3video;
  */
 final class access {
     /**
-     * Whether the submission is the user's own: theirs, or their group's in a team assignment.
+     * Whether the submission is the user's own: theirs, or their team's in a team assignment.
+     *
+     * A team member's submission is the one mod_assign's get_group_submission() gives them:
+     * their one team group's, or the "default group" (groupid 0) when they are in no group or
+     * in several (get_submission_group() returns false then).
      *
      * @param \assign $assign
      * @param \stdClass $submission an assign_submission record
@@ -58,7 +72,15 @@ final class access {
     }
 
     /**
-     * Whether the user may upload into this submission now.
+     * Whether the user may upload into this submission now: mod_assign's can_edit_submission()
+     * for their own submission, on the latest attempt, with an active enrolment.
+     *
+     * can_edit_submission($userid, $userid) holds submissions_open() (allow-from date, cut-off
+     * with the user's and group's overrides and extension, locked submissions, submitted
+     * drafts, grades locked in the gradebook), mod/assign:submit, and for team assignments
+     * with "students must submit in a group" the refusal of a student in no group or in
+     * several. A suspended enrolment loses the course itself: require_login() admits only an
+     * active one, so a token is not issued for it either.
      *
      * @param \assign $assign
      * @param \stdClass $submission
@@ -70,8 +92,32 @@ final class access {
         return $plugin && $plugin->is_enabled()
             && !empty($submission->latest)
             && self::owns_submission($assign, $submission, $userid)
-            && has_capability('mod/assign:submit', $assign->get_context(), $userid)
-            && $assign->submissions_open($userid);
+            && $assign->is_active_user($userid)
+            && $assign->can_edit_submission($userid, $userid);
+    }
+
+    /**
+     * The last moment Moodle would still save this user's submission, or null when no cut-off applies.
+     *
+     * The same date submissions_open() compares with: the cut-off date after the user's (or
+     * their group's) override, moved later by an extension granted beyond it. mod_assign has
+     * no method that returns it, so it is read from the same sources, in the same order.
+     *
+     * @param \assign $assign
+     * @param int $userid
+     * @return int|null Unix time
+     */
+    public static function upload_deadline(\assign $assign, int $userid): ?int {
+        $assign->update_effective_access($userid);
+        $cutoff = (int) $assign->get_instance($userid)->cutoffdate;
+        if ($cutoff <= 0) {
+            return null;
+        }
+        $flags = $assign->get_user_flags($userid, false);
+        if ($flags && (int) $flags->extensionduedate > $cutoff) {
+            $cutoff = (int) $flags->extensionduedate;
+        }
+        return $cutoff;
     }
 
     /**
@@ -79,23 +125,74 @@ final class access {
      *
      * @param \assign $assign
      * @param \stdClass $submission
-     * @param int $userid
-     * @return string|null student (the owner), teacher (a grader) or admin
+     * @param int $userid the session's user
+     * @return string|null student (the owner), teacher (a grader) or admin (a grader who runs the video service)
      */
     public static function view_role(\assign $assign, \stdClass $submission, int $userid): ?string {
-        if ((int) $submission->assignment !== (int) $assign->get_instance()->id) {
+        global $USER;
+
+        if ((int) $USER->id !== $userid || (int) $submission->assignment !== (int) $assign->get_instance()->id) {
             return null;
         }
-        if (self::owns_submission($assign, $submission, $userid)) {
+        if ($assign->can_view_grades()) {
+            if (!empty($submission->userid)) {
+                $grader = $assign->can_view_submission((int) $submission->userid)
+                    && self::in_allowed_groups($assign, (int) $submission->userid, $userid);
+            } else {
+                $grader = $assign->can_view_group_submission((int) $submission->groupid)
+                    && self::team_in_allowed_groups($assign, (int) $submission->groupid, $userid);
+            }
+            if ($grader) {
+                return self::is_admin($userid) ? 'admin' : 'teacher';
+            }
+        }
+        if (self::owns_submission($assign, $submission, $userid) && $assign->can_view_submission($userid)) {
             return 'student';
         }
-        if (has_capability('mod/assign:grade', $assign->get_context(), $userid)) {
-            return 'teacher';
-        }
-        if (self::is_admin($userid)) {
-            return 'admin';
-        }
         return null;
+    }
+
+    /**
+     * Whether the grading pages would list this student for this viewer.
+     *
+     * In separate groups a viewer without moodle/site:accessallgroups sees only the members
+     * of their own groups (groups_get_activity_allowed_groups() gives those; with the
+     * capability, or in another group mode, it gives every group and nobody is filtered).
+     *
+     * @param \assign $assign
+     * @param int $studentid
+     * @param int $viewerid
+     * @return bool
+     */
+    private static function in_allowed_groups(\assign $assign, int $studentid, int $viewerid): bool {
+        $cm = $assign->get_course_module();
+        if ((int) groups_get_activity_groupmode($cm) !== SEPARATEGROUPS
+                || has_capability('moodle/site:accessallgroups', $assign->get_context(), $viewerid)) {
+            return true;
+        }
+        foreach (groups_get_activity_allowed_groups($cm, $viewerid) as $group) {
+            if (groups_is_member((int) $group->id, $studentid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a team's submission is one this viewer's grading pages list: one of its members is.
+     *
+     * @param \assign $assign
+     * @param int $groupid the team (0: the default team)
+     * @param int $viewerid
+     * @return bool
+     */
+    private static function team_in_allowed_groups(\assign $assign, int $groupid, int $viewerid): bool {
+        foreach ($assign->get_submission_group_members($groupid, true) as $member) {
+            if (self::in_allowed_groups($assign, (int) $member->id, $viewerid) && $assign->can_view_submission((int) $member->id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -109,16 +206,36 @@ final class access {
     }
 
     /**
-     * An upload token for this submission, if the user may submit now.
+     * Plain text of a name as Moodle shows it: filters applied, no HTML and no escaping.
+     *
+     * format_string() returns HTML ("Physics &amp; Chemistry"); 'escape' => false keeps the
+     * ampersand, and what remains of HTML (a site without formatstringstriptags, an entity
+     * typed into the name) is turned into the text a reader of Moodle's page sees. The
+     * components escape it when they render it.
+     *
+     * @param string $name
+     * @param \context $context
+     * @return string
+     */
+    public static function plain_name(string $name, \context $context): string {
+        $html = format_string($name, true, ['context' => $context, 'escape' => false]);
+        return html_entity_decode(strip_tags($html), ENT_QUOTES | ENT_HTML5, 'UTF-8');
+    }
+
+    /**
+     * An upload token for this submission, if the user may submit now, living no longer than
+     * Moodle would accept the save.
      *
      * @param \assign $assign
      * @param \stdClass $submission
-     * @param \stdClass $user
+     * @param \stdClass $user the session's user
      * @return string
      * @throws \moodle_exception if not allowed
      */
     public static function upload_token(\assign $assign, \stdClass $submission, \stdClass $user): string {
-        if (!self::can_upload($assign, $submission, (int) $user->id)) {
+        global $USER;
+
+        if ((int) $USER->id !== (int) $user->id || !self::can_upload($assign, $submission, (int) $user->id)) {
             throw new \moodle_exception('notallowed', 'assignsubmission_s3video');
         }
         $course = $assign->get_course();
@@ -129,9 +246,10 @@ final class access {
             (int) $assign->get_instance()->id,
             (int) $submission->id,
             $plugin->get_maxbytes(),
-            format_string($course->fullname, true, ['context' => $assign->get_course_context()]),
-            format_string($assign->get_instance()->name, true, ['context' => $assign->get_context()]),
+            self::plain_name($course->fullname, $assign->get_course_context()),
+            self::plain_name($assign->get_instance()->name, $assign->get_context()),
             fullname($user),
+            self::upload_deadline($assign, (int) $user->id),
         );
     }
 
@@ -140,7 +258,7 @@ final class access {
      *
      * @param \assign $assign
      * @param \stdClass $submission
-     * @param \stdClass $user
+     * @param \stdClass $user the session's user
      * @return string
      * @throws \moodle_exception if not allowed
      */
@@ -202,5 +320,15 @@ final class access {
      */
     public static function server_admin_token(): string {
         return config::issuer()->admin((int) get_admin()->id);
+    }
+
+    /**
+     * The server token Moodle uses to read video statuses and sign privacy export links; never
+     * handed to a browser. Callers check what the page or the privacy request allows first.
+     *
+     * @return string
+     */
+    public static function server_token(): string {
+        return config::issuer()->server((int) get_admin()->id);
     }
 }

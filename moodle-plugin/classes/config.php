@@ -70,7 +70,13 @@ final class config {
      */
     public static function issuer(): token_issuer {
         global $CFG;
-        return new token_issuer((string) get_config('assignsubmission_s3video', 'sharedsecret'), $CFG->wwwroot);
+        // Moodle's clock (4.4+), the one mod_assign compares cut-off dates with: a token's expiry
+        // and mod_assign's "submissions are open" then agree to the second.
+        return new token_issuer(
+            (string) get_config('assignsubmission_s3video', 'sharedsecret'),
+            $CFG->wwwroot,
+            static fn(): int => \core\di::get(\core\clock::class)->time(),
+        );
     }
 
     /**

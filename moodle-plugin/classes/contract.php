@@ -59,8 +59,8 @@ final class contract {
     /** @var string[] The `role` claim. */
     public const ROLES = ['student', 'teacher', 'admin'];
 
-    /** @var string[] The `scope` claim; `claim` is only ever held by Moodle's server. */
-    public const SCOPES = ['upload', 'view', 'admin', 'claim'];
+    /** @var string[] The `scope` claim; `claim` and `server` are only ever held by Moodle's server. */
+    public const SCOPES = ['upload', 'view', 'admin', 'claim', 'server'];
 
     /** @var string[] The life of a video record at the edge. */
     public const VIDEO_STATUSES = ['pending', 'ready', 'error', 'deleted'];

@@ -25,7 +25,7 @@
 namespace assignsubmission_s3video;
 
 /**
- * The three calls Moodle's server makes to the edge: claim, delete, ping.
+ * The calls Moodle's server makes to the edge: claim, delete, ping, video statuses, export links.
  *
  * Uses Moodle's {@see \curl}, so proxies and the site's blocked-hosts rules apply.
  * Every non-2xx answer of the edge is the envelope {"error": {"code", "message"}};
@@ -41,6 +41,9 @@ final class edge_client {
 
     /** @var int Seconds for the whole call; a delete also invalidates the CDN, which can take a few seconds. */
     public const TIMEOUT = 20;
+
+    /** @var int Seconds a page waits for video statuses: a summary must render even when the edge is down. */
+    public const STATUS_TIMEOUT = 3;
 
     /** @var string The edge, without a trailing slash. */
     private string $baseurl;
@@ -118,20 +121,57 @@ final class edge_client {
     }
 
     /**
+     * The true state of videos, one call for a page: status, reason, times, the submission they belong to.
+     *
+     * @param int[] $videoids at most 1000
+     * @param string $servertoken
+     * @return array<int, array> video id => the edge's VideoStatusEntry (contract.ts)
+     * @throws edge_exception
+     */
+    public function video_statuses(array $videoids, string $servertoken): array {
+        $body = $this->request('POST', '/api/video-status', $servertoken,
+            ['videoids' => array_values(array_map('intval', $videoids))], self::STATUS_TIMEOUT);
+        $videos = [];
+        foreach (is_array($body['videos'] ?? null) ? $body['videos'] : [] as $id => $entry) {
+            if (is_array($entry) && is_string($entry['status'] ?? null)) {
+                $videos[(int) $id] = $entry;
+            }
+        }
+        return $videos;
+    }
+
+    /**
+     * A time-limited download link for a video, for a privacy export.
+     *
+     * @param int $videoid
+     * @param string $servertoken
+     * @return array{url: string, expires_at: string, filename: string}
+     * @throws edge_exception
+     */
+    public function export_url(int $videoid, string $servertoken): array {
+        $body = $this->request('POST', '/api/export-url', $servertoken, ['videoid' => $videoid]);
+        if (!is_string($body['url'] ?? null) || !is_string($body['expires_at'] ?? null)) {
+            throw new edge_exception('The edge answered the export request without a link.', 200);
+        }
+        return ['url' => $body['url'], 'expires_at' => $body['expires_at'], 'filename' => (string) ($body['filename'] ?? '')];
+    }
+
+    /**
      * One call with a Bearer token and JSON both ways.
      *
      * @param string $method GET, POST or DELETE
      * @param string $path below the base URL
      * @param string $token
      * @param array|null $body sent as JSON
+     * @param int $timeout seconds for the whole call
      * @return array the decoded answer
      * @throws edge_exception
      */
-    private function request(string $method, string $path, string $token, ?array $body = null): array {
+    private function request(string $method, string $path, string $token, ?array $body = null, int $timeout = self::TIMEOUT): array {
         $url = $this->baseurl . $path;
         $options = [
-            'CURLOPT_CONNECTTIMEOUT' => self::CONNECT_TIMEOUT,
-            'CURLOPT_TIMEOUT' => self::TIMEOUT,
+            'CURLOPT_CONNECTTIMEOUT' => min(self::CONNECT_TIMEOUT, $timeout),
+            'CURLOPT_TIMEOUT' => $timeout,
         ];
         $this->curl->resetHeader();
         $this->curl->setHeader(['Authorization: Bearer ' . $token, 'Accept: application/json']);

@@ -44,6 +44,7 @@ final class token_issuer {
         'view' => 15 * 60,
         'claim' => 5 * 60,
         'admin' => 15 * 60,
+        'server' => 5 * 60,
     ];
 
     /** @var int The edge refuses a shorter shared secret. */
@@ -124,6 +125,9 @@ final class token_issuer {
     /**
      * For the student who may submit now: start, send and confirm uploads for one submission.
      *
+     * The token lives 6 hours (long enough for a 5 GB transfer) but never past $notafter, the
+     * moment Moodle would refuse to save the submission: an upload session cannot outlive it.
+     *
      * @param int $userid
      * @param int $courseid
      * @param int $assignmentid the assign instance id
@@ -132,7 +136,9 @@ final class token_issuer {
      * @param string $coursename
      * @param string $assignmentname
      * @param string $fullname the student's name
+     * @param int|null $notafter Unix time the token must not outlive (the user's cut-off), null for none
      * @return string
+     * @throws \InvalidArgumentException if $notafter is not in the future
      */
     public function upload(
         int $userid,
@@ -142,9 +148,10 @@ final class token_issuer {
         int $maxbytes,
         string $coursename,
         string $assignmentname,
-        string $fullname
+        string $fullname,
+        ?int $notafter = null
     ): string {
-        return $this->sign($this->claims('upload', $userid, 'student', [
+        $claims = $this->claims('upload', $userid, 'student', [
             'courseid' => $courseid,
             'assignmentid' => $assignmentid,
             'submissionid' => $submissionid,
@@ -153,7 +160,14 @@ final class token_issuer {
             'coursename' => self::name($coursename),
             'assignmentname' => self::name($assignmentname),
             'fullname' => self::name($fullname),
-        ]));
+        ]);
+        if ($notafter !== null) {
+            if ($notafter <= $claims['iat']) {
+                throw new \InvalidArgumentException('An upload token cannot end before it starts: the cut-off has passed.');
+            }
+            $claims['exp'] = min($claims['exp'], $notafter);
+        }
+        return $this->sign($claims);
     }
 
     /**
@@ -203,12 +217,37 @@ final class token_issuer {
     }
 
     /**
+     * For Moodle's own server: read video statuses and sign privacy export links, site-wide.
+     *
+     * @param int $userid the main administrator, in whose name the server acts
+     * @return string
+     */
+    public function server(int $userid): string {
+        return $this->sign($this->claims('server', $userid, 'admin'));
+    }
+
+    /**
+     * When a token this issuer signed expires, for the callers that tell the browser.
+     *
+     * @param string $token
+     * @return int Unix time
+     */
+    public static function expires_at(string $token): int {
+        $parts = explode('.', $token);
+        $claims = count($parts) === 3 ? json_decode((string) base64_decode(strtr($parts[1], '-_', '+/')), true) : null;
+        if (!is_array($claims) || !is_int($claims['exp'] ?? null)) {
+            throw new \InvalidArgumentException('Not a token with an expiry.');
+        }
+        return $claims['exp'];
+    }
+
+    /**
      * The claims of one token, unsigned.
      *
-     * @param string $scope upload, view, claim or admin
+     * @param string $scope upload, view, claim, admin or server
      * @param int $userid
      * @param string $role
-     * @param array<string, int> $resource courseid, assignmentid, submissionid (every scope but admin)
+     * @param array<string, int> $resource courseid, assignmentid, submissionid (every scope but admin and server)
      * @param array<string, int|string> $extra scope-specific claims
      * @return array<string, int|string>
      */
@@ -220,7 +259,7 @@ final class token_issuer {
         if ($userid <= 0) {
             throw new \InvalidArgumentException('A token needs a user.');
         }
-        if ($scope === 'admin') {
+        if ($scope === 'admin' || $scope === 'server') {
             $resource = [];
         } else {
             foreach (['courseid', 'assignmentid', 'submissionid'] as $id) {

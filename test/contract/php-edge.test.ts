@@ -29,7 +29,7 @@ interface Resource {
 }
 
 /** A token signed by moodle-plugin/classes/token_issuer.php. */
-function phpToken(scope: 'upload' | 'view' | 'claim' | 'admin', r: Resource, extra: Record<string, unknown> = {}): Promise<string> {
+function phpToken(scope: 'upload' | 'view' | 'claim' | 'admin' | 'server', r: Resource, extra: Record<string, unknown> = {}): Promise<string> {
   return php('token', {
     secret: stack.secrets.sharedSecret,
     site: SITE,
@@ -63,7 +63,7 @@ interface EdgeResult {
   message?: string;
 }
 
-function phpEdge(action: 'claim' | 'delete' | 'ping', token: string, extra: Record<string, unknown> = {}): Promise<EdgeResult> {
+function phpEdge(action: 'claim' | 'delete' | 'ping' | 'statuses' | 'export', token: string, extra: Record<string, unknown> = {}): Promise<EdgeResult> {
   return phpJson<EdgeResult>('edge', { edge: stack.edge.url, token, action, ...extra });
 }
 
@@ -245,5 +245,57 @@ describe('the PHP edge_client against the edge', () => {
     assert.deepEqual(await phpEdge('delete', admin, { videoid: video.videoid }), { ok: true, result: false });
     const row = await stack.edge.db.prepare('SELECT upload_status FROM videos WHERE id = ?').bind(video.videoid).first<{ upload_status: string }>();
     assert.equal(row!.upload_status, 'deleted');
+  });
+});
+
+describe('the PHP edge_client reads the true state of videos and signs privacy export links', () => {
+  it('tells ready, replaced, deleted by an admin (with who and when) and missing, in one call', async () => {
+    const first = await upload(61, 700);
+    const server = await phpToken('server', { userid: 2 });
+    const claim = await phpToken('claim', { userid: 61, submissionid: 700 });
+    assert.equal((await phpEdge('claim', claim, { receipt: first.receipt })).ok, true);
+    const second = await upload(61, 700);
+    assert.equal((await phpEdge('claim', claim, { receipt: second.receipt })).ok, true);
+    const other = await upload(62, 701);
+    const admin = await phpToken('admin', { userid: 5 });
+    assert.equal((await phpEdge('delete', admin, { videoid: other.videoid })).ok, true);
+
+    const answer = await phpEdge('statuses', server, { videoids: [first.videoid, second.videoid, other.videoid, 99_999_999] });
+    assert.equal(answer.ok, true, answer.message);
+    const videos = answer.result as Record<string, { status: string; reason: string | null; submissionid: number | null; deleted_by: string | null; replaced_by: number | null; deleted_at: string | null }>;
+    assert.deepEqual([videos[first.videoid]!.status, videos[first.videoid]!.reason, videos[first.videoid]!.replaced_by], ['replaced', 'replaced', second.videoid]);
+    assert.deepEqual([videos[second.videoid]!.status, videos[second.videoid]!.submissionid], ['ready', 700]);
+    assert.deepEqual([videos[other.videoid]!.status, videos[other.videoid]!.reason, videos[other.videoid]!.deleted_by], ['deleted', 'admin', '5']);
+    assert.ok(videos[other.videoid]!.deleted_at);
+    assert.equal(videos[99_999_999]!.status, 'missing');
+  });
+
+  it('refuses a browser-held scope and more than 1000 ids', async () => {
+    const admin = await phpToken('admin', { userid: 2 });
+    const refused = await phpEdge('statuses', admin, { videoids: [1] });
+    assert.deepEqual([refused.status, refused.code], [403, 'WRONG_SCOPE']);
+    const server = await phpToken('server', { userid: 2 });
+    const many = await phpEdge('statuses', server, { videoids: Array.from({ length: 1001 }, (_, i) => i + 1) });
+    assert.deepEqual([many.status, many.code], [400, 'INVALID_REQUEST']);
+  });
+
+  it('signs a 7-day download of the stored video named as uploaded, and refuses a deleted one', async () => {
+    const video = await upload(63, 710, 4096);
+    const server = await phpToken('server', { userid: 2 });
+    const link = await phpEdge('export', server, { videoid: video.videoid });
+    assert.equal(link.ok, true, link.message);
+    const { url, expires_at, filename } = link.result as { url: string; expires_at: string; filename: string };
+    assert.equal(filename, 'Final cut.mp4');
+    assert.match(url, /X-Amz-Expires=604800/);
+    assert.ok(Date.parse(expires_at) - Date.now() > 6.9 * 86400 * 1000);
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.equal((await res.arrayBuffer()).byteLength, 4096);
+    assert.equal(res.headers.get('content-disposition'), `attachment; filename="Final cut.mp4"; filename*=UTF-8''Final%20cut.mp4`);
+
+    const admin = await phpToken('admin', { userid: 2 });
+    assert.equal((await phpEdge('delete', admin, { videoid: video.videoid })).ok, true);
+    const gone = await phpEdge('export', server, { videoid: video.videoid });
+    assert.deepEqual([gone.status, gone.code], [410, 'VIDEO_DELETED']);
   });
 });

@@ -72,7 +72,7 @@ final class PluginFilesTest extends TestCase {
         require(self::DIR . '/version.php');
         $this->assertSame(self::COMPONENT, $plugin->component);
         $this->assertSame(2024100700, $plugin->requires);
-        $this->assertSame([405, 500], $plugin->supported);
+        $this->assertSame([405, 501], $plugin->supported);
         $this->assertMatchesRegularExpression('/^20\d{8}$/', (string) $plugin->version);
         $this->assertNotEmpty($plugin->release);
     }

@@ -84,13 +84,29 @@ final class TokenIssuerTest extends TestCase {
         $this->assertSame('https://example.edu/moodle', token_issuer::normalise_site(' https://example.edu/moodle/ '));
     }
 
+    public function test_an_upload_token_ends_at_the_cut_off_when_that_comes_first(): void {
+        $soon = self::decode($this->issuer()->upload(7, 2, 10, 100, 0, 'c', 'a', 'f', self::NOW + 600));
+        $this->assertSame(self::NOW + 600, $soon['exp']);
+        $this->assertSame(self::NOW + 600, token_issuer::expires_at($this->issuer()->upload(7, 2, 10, 100, 0, 'c', 'a', 'f', self::NOW + 600)));
+        $late = self::decode($this->issuer()->upload(7, 2, 10, 100, 0, 'c', 'a', 'f', self::NOW + 86400));
+        $this->assertSame(self::NOW + 6 * 3600, $late['exp']);
+        $this->expectException(\InvalidArgumentException::class);
+        $this->issuer()->upload(7, 2, 10, 100, 0, 'c', 'a', 'f', self::NOW);
+    }
+
+    public function test_a_server_token_names_no_resource(): void {
+        $server = self::decode($this->issuer()->server(2));
+        $this->assertSame(['server', 'admin', '2', self::NOW + 300], [$server['scope'], $server['role'], $server['sub'], $server['exp']]);
+        $this->assertArrayNotHasKey('submissionid', $server);
+    }
+
     public function test_long_names_are_cut_on_a_character_boundary(): void {
         $claims = self::decode($this->issuer()->upload(7, 2, 10, 100, 0, str_repeat('é', 300), 'a', 'f'));
         $this->assertSame(str_repeat('é', 255), $claims['coursename']);
     }
 
     public function test_every_scope_has_the_lifetime_of_the_integration_doc(): void {
-        $this->assertSame(['upload' => 21600, 'view' => 900, 'claim' => 300, 'admin' => 900], token_issuer::LIFETIMES);
+        $this->assertSame(['upload' => 21600, 'view' => 900, 'claim' => 300, 'admin' => 900, 'server' => 300], token_issuer::LIFETIMES);
         $this->assertEqualsCanonicalizing(contract::SCOPES, array_keys(token_issuer::LIFETIMES));
     }
 

@@ -6,9 +6,9 @@ import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalText, readJsonObject, text } from '../http/validate';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
-const ROLE_OF: Record<Scope, Role> = { upload: 'student', view: 'teacher', admin: 'admin', claim: 'admin' };
+const ROLE_OF: Record<Scope, Role> = { upload: 'student', view: 'teacher', admin: 'admin', claim: 'admin', server: 'admin' };
 /** The lifetimes Moodle's token_issuer gives each scope. */
-const LIFETIME_OF: Record<Scope, number> = { upload: 6 * 3600, view: 900, admin: 900, claim: 300 };
+const LIFETIME_OF: Record<Scope, number> = { upload: 6 * 3600, view: 900, admin: 900, claim: 300, server: 300 };
 
 /**
  * Plays Moodle's part for the demo pages: signs tokens as the PHP shell
@@ -30,9 +30,9 @@ dev.use('*', async (c, next) => {
 dev.post('/token', async (c) => {
   const body = await readJsonObject(c);
   const scope = text(body, 'scope', 10) as Scope;
-  if (!(scope in ROLE_OF)) throw new ApiError('INVALID_REQUEST', 'scope must be upload, view, admin or claim.', 'scope');
+  if (!(scope in ROLE_OF)) throw new ApiError('INVALID_REQUEST', 'scope must be upload, view, admin, claim or server.', 'scope');
   const now = c.var.now;
-  const resource = scope === 'admin' ? {} : {
+  const resource = scope === 'admin' || scope === 'server' ? {} : {
     courseid: optionalInt(body, 'courseid', 1, 1e9) ?? 2,
     assignmentid: optionalInt(body, 'assignmentid', 1, 1e9) ?? 10,
     submissionid: optionalInt(body, 'submissionid', 1, 1e9) ?? 100,

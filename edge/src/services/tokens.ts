@@ -14,7 +14,7 @@ import {
 import { ApiError } from '../http/errors';
 
 const ROLES: readonly Role[] = ['student', 'teacher', 'admin'];
-const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim'];
+const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim', 'server'];
 /** Moodle's clock and the edge's may disagree a little; a token "from the future" beyond this is forged or broken. */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -78,7 +78,8 @@ export async function verifyToken(
   // A leaked long-lived token is a standing key: no scope may outlive what Moodle issues plus margin.
   const maxLifetime = MAX_TOKEN_LIFETIME_SECONDS[scope as Scope];
   if (exp - iat > maxLifetime) bad(`The token lives longer than a ${scope} token may (${maxLifetime} s).`);
-  if (scope !== 'admin') {
+  // Site-wide scopes name no resource; every other token is one submission's.
+  if (scope !== 'admin' && scope !== 'server') {
     for (const id of ['courseid', 'assignmentid', 'submissionid']) {
       if (!isPositiveInt(payload[id])) bad(`The token has no valid ${id}.`);
     }

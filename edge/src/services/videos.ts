@@ -208,3 +208,41 @@ export function toAdminVideo(row: VideoRow): AdminVideo {
     deleted_at: iso(row.deleted_timestamp),
   };
 }
+
+/** One video's record and, when deleted, its last `video_deletion` event's context (JSON). */
+export interface VideoStatusRow {
+  id: number;
+  submissionid: number;
+  upload_status: VideoStatus;
+  upload_timestamp: number;
+  confirmed_timestamp: number | null;
+  retired_timestamp: number | null;
+  deleted_timestamp: number | null;
+  deletion_context: string | null;
+  /** The submission's current claimed video, when it is another one. */
+  successor: number | null;
+}
+
+/**
+ * What Moodle's summaries need to tell each video's true state and why: read-only, one query
+ * for a batch of ids (≤ 1000, passed as one JSON array: D1 allows 100 bound parameters). The
+ * deletion reason is the one the `events` row recorded when the video was deleted.
+ */
+export async function videoStatuses(db: D1Database, site: string, ids: readonly number[]): Promise<VideoStatusRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT v.id, v.submissionid, v.upload_status, v.upload_timestamp, v.confirmed_timestamp,
+              v.retired_timestamp, v.deleted_timestamp,
+              (SELECT e.error_context FROM events e
+                WHERE e.site = v.site AND e.s3_key = v.s3_key AND e.event_type = 'video_deletion'
+                ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS deletion_context,
+              (SELECT c.id FROM videos c
+                WHERE c.site = v.site AND c.submissionid = v.submissionid AND c.id <> v.id
+                  AND c.claimed_timestamp IS NOT NULL AND c.retired_timestamp IS NULL) AS successor
+       FROM videos v
+       WHERE v.site = ? AND v.id IN (SELECT value FROM json_each(?))`,
+    )
+    .bind(site, JSON.stringify(ids))
+    .all<VideoStatusRow>();
+  return results;
+}

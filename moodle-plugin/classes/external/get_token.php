@@ -118,7 +118,8 @@ class get_token extends external_api {
 
         return [
             'token' => $token,
-            'expires' => time() + token_issuer::lifetime(self::SCOPES[$kind]),
+            // An upload token may end early, at the user's cut-off: tell the element the real moment.
+            'expires' => token_issuer::expires_at($token),
         ];
     }
 

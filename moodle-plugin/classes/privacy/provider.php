@@ -24,6 +24,9 @@
 
 namespace assignsubmission_s3video\privacy;
 
+use assignsubmission_s3video\access;
+use assignsubmission_s3video\config;
+use assignsubmission_s3video\edge_exception;
 use assignsubmission_s3video\task\delete_videos;
 use core_privacy\local\metadata\collection;
 use core_privacy\local\metadata\provider as metadata_provider;
@@ -40,8 +43,10 @@ use mod_assign\privacy\useridlist;
  * What this plugin keeps about a student, and what the edge keeps on its behalf.
  *
  * Moodle holds the link from a submission to its video; the video itself, and the names the
- * upload token carried, live at the edge (Cloudflare), in S3 and behind CloudFront. Deleting
- * a user's data removes the links and queues the deletion of the videos at the edge.
+ * upload token carried, live at the edge (Cloudflare), in S3 and behind CloudFront. An export
+ * holds the video's details and a link to download the video itself, valid 7 days (the
+ * longest an S3 presigned link lives). Deleting a user's data removes the links and queues the
+ * deletion of the videos at the edge.
  *
  * @package    assignsubmission_s3video
  * @copyright  2026 s3video contributors
@@ -75,6 +80,7 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
             'assignmentname' => 'privacy:metadata:edge:assignmentname',
             'filename' => 'privacy:metadata:edge:filename',
             'video' => 'privacy:metadata:edge:video',
+            'exportlink' => 'privacy:metadata:edge:exportlink',
             'events' => 'privacy:metadata:edge:events',
         ], 'privacy:metadata:edge');
 
@@ -127,7 +133,7 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
             return;
         }
         $context = $exportdata->get_context();
-        $data = (object) [
+        $data = (object) ([
             'filename' => basename($video->s3key),
             'filesize' => display_size((int) $video->filesize),
             'duration' => $video->duration === null ? null : format_time((int) round((float) $video->duration)),
@@ -137,11 +143,35 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
             'uploaded' => transform::datetime($video->timecreated),
             'updated' => transform::datetime($video->timemodified),
             'link' => (new \moodle_url('/mod/assign/view.php', ['id' => $context->instanceid]))->out(false),
-        ];
+        ] + self::download($video));
         writer::with_context($context)->export_data(
             array_merge($exportdata->get_subcontext(), [get_string('pluginname', 'assignsubmission_s3video')]),
             $data
         );
+    }
+
+    /**
+     * The download link of the video itself, or why there is none.
+     *
+     * @param \stdClass $video the link
+     * @return array<string, string>
+     */
+    private static function download(\stdClass $video): array {
+        if ($video->status !== \assign_submission_s3video::STATUS_READY) {
+            return ['download' => get_string('privacy:export:removed', 'assignsubmission_s3video')];
+        }
+        try {
+            $link = config::edge()->export_url((int) $video->videoid, access::server_token());
+        } catch (edge_exception $e) {
+            $gone = in_array($e->edgecode, ['VIDEO_DELETED', 'VIDEO_NOT_FOUND'], true);
+            return ['download' => $gone
+                ? get_string('privacy:export:removed', 'assignsubmission_s3video')
+                : get_string('privacy:export:unavailable', 'assignsubmission_s3video', $e->getMessage())];
+        }
+        return [
+            'download' => $link['url'],
+            'downloadexpires' => transform::datetime((int) strtotime($link['expires_at'])),
+        ];
     }
 
     /**
@@ -173,14 +203,17 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
     public static function delete_submissions(assign_plugin_request_data $deletedata) {
         global $DB;
 
-        if (empty($deletedata->get_submissionids())) {
+        $ids = array_map('intval', $deletedata->get_submissionids());
+        if (!$ids) {
             return;
         }
-        [$sql, $params] = $DB->get_in_or_equal($deletedata->get_submissionids(), SQL_PARAMS_NAMED);
-        $params['assignid'] = $deletedata->get_assignid();
-        $select = "assignment = :assignid AND submission {$sql}";
-        $videoids = $DB->get_fieldset_select(self::TABLE, 'videoid', $select, $params);
-        $DB->delete_records_select(self::TABLE, $select, $params);
+        $videoids = [];
+        foreach ($DB->get_records_list(self::TABLE, 'submission', $ids) as $link) {
+            if ((int) $link->assignment === (int) $deletedata->get_assignid()) {
+                $videoids[] = (int) $link->videoid;
+                $DB->delete_records(self::TABLE, ['id' => $link->id]);
+            }
+        }
         delete_videos::queue($videoids);
     }
 
@@ -192,7 +225,10 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
     private static function delete_where(array $conditions): void {
         global $DB;
 
-        $videoids = $DB->get_fieldset(self::TABLE, 'videoid', $conditions);
+        $videoids = [];
+        foreach ($DB->get_records(self::TABLE, $conditions) as $link) {
+            $videoids[] = (int) $link->videoid;
+        }
         $DB->delete_records(self::TABLE, $conditions);
         delete_videos::queue($videoids);
     }

@@ -63,14 +63,12 @@ class delete_videos extends \core\task\adhoc_task {
         if (!$videoids) {
             return;
         }
-        [$insql, $params] = $DB->get_in_or_equal($videoids, SQL_PARAMS_NAMED);
-        $params['status'] = self::LINKED;
-        $stilllinked = array_map('intval', $DB->get_fieldset_select(
-            'assignsubmission_s3video',
-            'videoid',
-            "videoid {$insql} AND status = :status",
-            $params
-        ));
+        $stilllinked = [];
+        foreach ($DB->get_records_list('assignsubmission_s3video', 'videoid', $videoids) as $link) {
+            if ($link->status === self::LINKED) {
+                $stilllinked[] = (int) $link->videoid;
+            }
+        }
         $videoids = array_values(array_diff($videoids, $stilllinked));
         foreach (array_chunk($videoids, self::BATCH) as $batch) {
             $task = new self();

@@ -24,6 +24,45 @@ if ($auth === 'Bearer crash-token') {
     echo 'Internal Server Error';
 } else if ($auth === 'Bearer html-token') {
     answer(200, '<html>a captive portal</html>');
+} else if (str_starts_with($path, '/api/video-status') || str_starts_with($path, '/api/export-url')) {
+    // Server-scope calls of the plugin's own classes (StatusAndPrivacyTest): the token must be a
+    // server token signed with the fixture's secret; answers come from the state file the test
+    // writes, and every call is appended to it.
+    require_once(__DIR__ . '/autoload.php');
+    $file = getenv('FAKE_EDGE_STATE');
+    $state = json_decode((string) file_get_contents($file), true);
+    $body = json_decode(file_get_contents('php://input'), true);
+    $state['calls'][] = [$path, $body];
+    file_put_contents($file, json_encode($state));
+    // The suite's clock (standin_site::$now), not this machine's.
+    \Firebase\JWT\JWT::$timestamp = $state['now'];
+    try {
+        $claims = (array) \Firebase\JWT\JWT::decode(substr($auth, 7), new \Firebase\JWT\Key($state['secret'], 'HS256'));
+    } catch (\Throwable $e) {
+        $claims = [];
+    }
+    if (($claims['scope'] ?? '') !== 'server') {
+        refuse(403, 'WRONG_SCOPE', 'This action needs a server token.');
+    } else if (!empty($state['down'])) {
+        http_response_code(503);
+        echo 'down';
+    } else if ($path === '/api/video-status') {
+        $videos = [];
+        foreach ($body['videoids'] as $id) {
+            $videos[(string) $id] = $state['statuses'][(string) $id] ?? ['status' => 'missing', 'submissionid' => null];
+        }
+        answer(200, ['videos' => $videos]);
+    } else if (isset($state['statuses'][(string) $body['videoid']]) && $state['statuses'][(string) $body['videoid']]['status'] === 'ready') {
+        answer(200, ['url' => 'https://s3.example.net/videos/' . $body['videoid'] . '?X-Amz-Expires=604800',
+            'expires_at' => '2027-01-08T00:00:00.000Z', 'filename' => 'Final cut.mp4']);
+    } else {
+        refuse(410, 'VIDEO_DELETED', 'Video was deleted.');
+    }
+} else if ($method === 'DELETE' && str_starts_with($auth, 'Bearer ey') && getenv('FAKE_EDGE_STATE')) {
+    $state = json_decode((string) file_get_contents(getenv('FAKE_EDGE_STATE')), true);
+    $state['calls'][] = [$path, null];
+    file_put_contents(getenv('FAKE_EDGE_STATE'), json_encode($state));
+    answer(200, ['success' => true, 'videoid' => (int) basename($path), 'invalidation_id' => null]);
 } else if ($auth !== 'Bearer good-token') {
     refuse(401, 'INVALID_TOKEN', 'The token is invalid.');
 } else if ($method === 'GET' && $path === '/api/ping') {

@@ -1,7 +1,7 @@
 <?php
 // Makes one of the plugin's server-to-server calls with edge_client and prints the outcome as
 // JSON: {"ok": true, "result": ...} or {"ok": false, "status", "code", "message"}.
-// Input: one JSON object on stdin {edge, token, action: claim|delete|ping, receipt?, videoid?}.
+// Input: one JSON object on stdin {edge, token, action: claim|delete|ping|statuses|export, receipt?, videoid?, videoids?}.
 
 declare(strict_types=1);
 
@@ -17,6 +17,8 @@ try {
         'claim' => $client->claim($in['receipt'], $in['token']),
         'delete' => $client->delete_video((int) $in['videoid'], $in['token']),
         'ping' => $client->ping($in['token']),
+        'statuses' => $client->video_statuses($in['videoids'], $in['token']),
+        'export' => $client->export_url((int) $in['videoid'], $in['token']),
     };
     echo json_encode(['ok' => true, 'result' => $result]), "\n";
 } catch (edge_exception $e) {

@@ -21,4 +21,5 @@ echo match ($in['scope']) {
     'view' => $issuer->view($userid, $in['role'] ?? 'teacher', ...$ids),
     'claim' => $issuer->claim($userid, $in['role'] ?? 'student', ...$ids),
     'admin' => $issuer->admin($userid),
+    'server' => $issuer->server($userid),
 }, "\n";
