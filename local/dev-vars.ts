@@ -15,10 +15,13 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
+/** One KEY=value line; quoted (JSON, `\n` for newlines) only when the value needs it. */
+function envLine(key: string, value: string): string {
+  return `${key}=${/[\n"#\s\\]/.test(value) ? JSON.stringify(value) : value}`;
+}
+
 export function formatEnvFile(values: Record<string, string>): string {
-  return Object.entries(values)
-    .map(([k, v]) => `${k}=${/[\n"#\s]/.test(v) ? JSON.stringify(v) : v}`)
-    .join('\n') + '\n';
+  return Object.entries(values).map(([k, v]) => envLine(k, v)).join('\n') + '\n';
 }
 
 /**
@@ -37,12 +40,14 @@ export function ensureDevVars(root: string): { values: Record<string, string>; c
   const generated: Record<string, string> = {
     MOODLE_SHARED_SECRET: randomBytes(32).toString('base64url'),
     CLOUDFRONT_KEY_PAIR_ID: `K${randomBytes(6).toString('hex').toUpperCase()}`,
-    CLOUDFRONT_PRIVATE_KEY: JSON.stringify(privateKey).slice(1, -1),
-    CLOUDFRONT_PUBLIC_KEY: JSON.stringify(publicKey).slice(1, -1),
+    CLOUDFRONT_PRIVATE_KEY: privateKey,
+    CLOUDFRONT_PUBLIC_KEY: publicKey,
   };
+  // Quoted only where a value needs it (the PEM keys): the shared secret stays bare, so what an
+  // admin copies into Moodle's "Shared secret" setting is exactly the secret, with no quotes.
   const text = readFileSync(join(root, '.dev.vars.example'), 'utf8').replace(
     /^([A-Z0-9_]+)=GENERATED$/gm,
-    (_, key: string) => `${key}="${generated[key] ?? randomBytes(24).toString('base64url')}"`,
+    (_, key: string) => envLine(key, generated[key] ?? randomBytes(24).toString('base64url')),
   );
   writeFileSync(path, text, { mode: 0o600 });
   return { values: parseEnvFile(text), created: true };

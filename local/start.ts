@@ -148,6 +148,9 @@ s3video is running on this machine (Ctrl-C stops everything):
   Edge worker (wrangler dev)  ${urls.edge}   (cron: ${urls.edge}/__scheduled)
   CloudFront stand-in         ${urls.cdn}
   Local S3 (Ceph RGW)         ${urls.s3}
+
+  A real Moodle's "Shared secret" setting takes MOODLE_SHARED_SECRET from .dev.vars as it
+  stands there (it is written without quotes).
 s3video: ready (worker pid ${running.pids.worker})`);
   let stopping = false;
   const shutdown = async () => {
