@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { playbackCorsConfig } from '../../infra/playback-cors';
 import { startCdn } from '../../local/cdn/server';
-import { startEdge, type Edge } from './edge';
+import { DEFAULT_ALLOWED_ORIGIN, startEdge, type Edge } from './edge';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
 import { generateSecrets } from './secrets';
 import { token } from './tokens';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. */
-export async function startStack(vars: Record<string, string> = {}) {
+/**
+ * Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. The stand-in's
+ * CORS policy allows the worker's ALLOWED_ORIGINS, as the deployed response headers policy does.
+ */
+export async function startStack(vars: Record<string, string> = {}, cdnOptions: { invalidationMs?: number } = {}) {
   const secrets = generateSecrets();
   const s3 = s3Env();
   const distributionId = `E${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -18,6 +22,8 @@ export async function startStack(vars: Record<string, string> = {}) {
     keys: { [secrets.keyPairId]: secrets.cloudfrontPublicKey },
     distributionId,
     s3,
+    cors: playbackCorsConfig((vars.ALLOWED_ORIGINS ?? DEFAULT_ALLOWED_ORIGIN).split(',').map((o) => o.trim())),
+    ...cdnOptions,
   });
   let edge: Edge;
   try {
