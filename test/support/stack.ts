@@ -40,6 +40,7 @@ export async function startStack(vars: Record<string, string> = {}, cdnOptions: 
   return {
     edge,
     cdn,
+    distributionId,
     s3,
     s3client: testS3Client(s3),
     secrets,
