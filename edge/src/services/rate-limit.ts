@@ -40,6 +40,19 @@ function rateKey(action: Action, site: string, userid: string): string {
   return `rl:${action}:${site}:${userid}`;
 }
 
+/**
+ * What a request gets when the KV store itself fails: Workers KV allows one write per second
+ * per key (a second one throws) and can be unavailable (Workers KV docs, "Limits"). The store
+ * is a brake, never a reason for a valid request to become a 500:
+ *  - upload, playback: fail open. Each request already carries a short-lived token Moodle
+ *    issued for one submission; refusing a student's upload or a teacher's grading because
+ *    the brake's store hiccuped costs more than a few unthrottled requests.
+ *  - event: fail closed, as a 429 with Retry-After. Reports are best-effort telemetry from
+ *    the browser; dropping some while the store is down loses nothing a person needs.
+ */
+const ON_STORE_FAILURE: Record<Action, 'open' | 'closed'> = { upload: 'open', playback: 'open', event: 'closed' };
+const STORE_FAILURE_RETRY_SECONDS = 60;
+
 const WHAT: Record<Action, string> = {
   upload: 'uploads started',
   playback: 'video links requested',
@@ -54,7 +67,14 @@ export async function enforceHourly(
   perHour: number,
   now: number,
 ): Promise<void> {
-  const limit = await consume(kv, rateKey(action, user.iss, user.sub), perHour, 3600, now);
+  let limit: RateLimit;
+  try {
+    limit = await consume(kv, rateKey(action, user.iss, user.sub), perHour, 3600, now);
+  } catch (err) {
+    console.error(`rate limit store failed (${action}, failing ${ON_STORE_FAILURE[action]})`, err instanceof Error ? err.message : err);
+    if (ON_STORE_FAILURE[action] === 'open') return;
+    limit = { ok: false, retryAfter: STORE_FAILURE_RETRY_SECONDS, remaining: 0 };
+  }
   if (!limit.ok) {
     const minutes = Math.ceil(limit.retryAfter / 60);
     throw new ApiError('RATE_LIMITED', `Too many ${WHAT[action]} this hour; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, undefined, {
