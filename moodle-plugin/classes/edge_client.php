@@ -25,7 +25,7 @@
 namespace assignsubmission_s3video;
 
 /**
- * The three calls Moodle's server makes to the edge: claim, delete, ping.
+ * The calls Moodle's server makes to the edge: claim, delete, ping, health.
  *
  * Uses Moodle's {@see \curl}, so proxies and the site's blocked-hosts rules apply.
  * Every non-2xx answer of the edge is the envelope {"error": {"code", "message"}};
@@ -115,6 +115,27 @@ final class edge_client {
             'issuer' => (string) ($body['issuer'] ?? ''),
             'time' => (string) ($body['time'] ?? ''),
         ];
+    }
+
+    /**
+     * The deployment checked against the live bucket (its region, versioning): each failed
+     * check's message says what to change in the worker's settings or the bucket.
+     *
+     * @param string $admintoken
+     * @return array{ok: bool, checks: array<int, array{name: string, ok: bool, message: string}>}
+     * @throws edge_exception
+     */
+    public function health(string $admintoken): array {
+        $body = $this->request('GET', '/api/admin/health', $admintoken);
+        $checks = [];
+        foreach (($body['checks'] ?? []) as $check) {
+            $checks[] = [
+                'name' => (string) ($check['name'] ?? ''),
+                'ok' => ($check['ok'] ?? false) === true,
+                'message' => (string) ($check['message'] ?? ''),
+            ];
+        }
+        return ['ok' => ($body['ok'] ?? false) === true, 'checks' => $checks];
     }
 
     /**
