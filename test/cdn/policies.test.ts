@@ -15,7 +15,11 @@ import { startCdn, type RunningCdn } from '../../local/cdn/server.js';
 const MOODLE = 'https://moodle.example.edu';
 const SECOND_MOODLE = 'https://moodle2.example.edu';
 const DISTRIBUTION_ID = 'E2POLICYTEST';
-const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { publicKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 // Never contacted: these tests stop at the signature check or the API.
 const s3 = { endpoint: 'http://127.0.0.1:9', region: 'us-east-1', bucket: 'unused', accessKeyId: 'x', secretAccessKey: 'y' };
 
@@ -46,7 +50,8 @@ describe('CORS as the response headers policy answers it', () => {
   });
 
   it('gives any other origin, and a request without Origin, no CORS headers', async () => {
-    for (const headers of [{ Origin: 'https://evil.example' }, { Origin: 'https://moodle.example.edu.evil.example' }, {}]) {
+    const cases: Array<Record<string, string>> = [{ Origin: 'https://evil.example' }, { Origin: 'https://moodle.example.edu.evil.example' }, {}];
+    for (const headers of cases) {
       const res = await fetch(video(), { headers });
       assert.equal(res.headers.get('access-control-allow-origin'), null, JSON.stringify(headers));
       assert.equal(res.headers.get('access-control-expose-headers'), null);
@@ -66,7 +71,7 @@ describe('CORS as the response headers policy answers it', () => {
   });
 
   it('refuses a preflight from another origin, for another method or with other headers', async () => {
-    const cases = [
+    const cases: Array<Record<string, string>> = [
       { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
       { Origin: MOODLE, 'Access-Control-Request-Method': 'PUT' },
       { Origin: MOODLE, 'Access-Control-Request-Method': 'DELETE' },

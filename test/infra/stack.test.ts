@@ -31,7 +31,11 @@ const only = (type: string) => {
 };
 
 before(() => {
-  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   app = new App();
   stack = new S3VideoStack(app, 'S3Video', { moodleOrigins: ORIGINS, publicKeyPem: publicKey });
   template = Template.fromStack(stack);
