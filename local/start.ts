@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { playbackCorsConfig } from '../infra/playback-cors';
 import { startCdn } from './cdn/server';
 import { startDemo } from './demo/server';
 import { ensureDevVars, formatEnvFile, parseEnvFile } from './dev-vars';
@@ -100,6 +101,8 @@ export async function startAll(o: { ports?: Ports; stateDir?: string; quiet?: bo
       host: '127.0.0.1',
       keys: { [values.CLOUDFRONT_KEY_PAIR_ID!]: values.CLOUDFRONT_PUBLIC_KEY! },
       distributionId: values.CLOUDFRONT_DISTRIBUTION_ID ?? 'ELOCALDEMO',
+      // The demo pages are the Moodle origin the deployed response headers policy would allow.
+      cors: playbackCorsConfig([demoOrigin]),
       s3: {
         endpoint: runtime.S3_ENDPOINT,
         region: runtime.S3_REGION,

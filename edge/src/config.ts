@@ -19,6 +19,8 @@ export interface Config {
     distributionId: string | undefined;
     apiEndpoint: string | undefined;
     ipRestrict: boolean;
+    /** Bits of the viewer's IPv4 address a restricted URL is bound to (24 → its /24 network). */
+    ipPrefix: number;
   };
   uploadUrlTtl: number;
   playbackUrlTtl: number;
@@ -31,6 +33,12 @@ export interface Config {
   retentionDays: number;
   unclaimedGraceDays: number;
   abandonedGraceHours: number;
+  /**
+   * Days after which the bucket's lifecycle rule aborts an incomplete multipart upload,
+   * counted from the upload's start (AbortIncompleteMultipartUpload.DaysAfterInitiation):
+   * no upload is promised resumable past it.
+   */
+  multipartAbortAfterDays: number;
   cleanup: { batchSize: number; maxBatches: number; maxAborts: number };
   prices: { storageGbMonth: number; deliveryGb: number };
   devMode: boolean;
@@ -78,6 +86,34 @@ function pem(raw: string): string {
 }
 
 /**
+ * S3 bucket naming rules (S3 User Guide, "General purpose bucket naming rules"):
+ * 3–63 characters, lower-case letters, digits, dots and hyphens, starting and
+ * ending with a letter or digit.
+ */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * A bucket name with dots cannot be reached over HTTPS with virtual-hosted
+ * addressing: `my.bucket.s3.eu-west-1.amazonaws.com` is not covered by S3's
+ * wildcard certificate `*.s3.eu-west-1.amazonaws.com`, so every presigned URL
+ * the browser gets would fail TLS (S3 User Guide, "Bucket naming rules" and
+ * "Virtual hosting of buckets"). Path-style addressing works with dots.
+ */
+function bucketName(env: Env, forcePathStyle: boolean): string {
+  const bucket = required(env, 'S3_BUCKET');
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new ConfigError(`S3_BUCKET "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+  }
+  if (bucket.includes('.') && !forcePathStyle) {
+    throw new ConfigError(
+      `S3_BUCKET "${bucket}" contains dots, which breaks TLS for virtual-hosted S3 URLs; ` +
+        'use a bucket name without dots, or set S3_FORCE_PATH_STYLE=true',
+    );
+  }
+  return bucket;
+}
+
+/**
  * Parses the bindings once per request. Fails loudly (500 with the variable's
  * name) rather than running with a half-configured bucket or CDN.
  */
@@ -86,18 +122,25 @@ export function loadConfig(env: Env): Config {
   const secret = required(env, 'MOODLE_SHARED_SECRET');
   if (secret.length < 32) throw new ConfigError('MOODLE_SHARED_SECRET must be at least 32 characters');
   const origins = optional(env, 'ALLOWED_ORIGINS');
+  // A custom endpoint (Ceph RGW, a local server) rarely has wildcard DNS for buckets.
+  const forcePathStyle = optional(env, 'S3_FORCE_PATH_STYLE') !== undefined
+    ? flag(env, 'S3_FORCE_PATH_STYLE')
+    : optional(env, 'S3_ENDPOINT') !== undefined;
+  const region = required(env, 'S3_REGION');
+  // Only the shape of an AWS region is checked here (other S3 implementations name theirs freely,
+  // e.g. "auto"); whether it is the bucket's region is asked of S3 by GET /api/admin/health.
+  if (optional(env, 'S3_ENDPOINT') === undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new ConfigError(`S3_REGION "${region}" is not a region name such as eu-west-1`);
+  }
   return {
     issuers,
     secret,
     allowedOrigins: origins ? list(origins) : issuers.map((site) => new URL(site).origin),
     s3: {
-      bucket: required(env, 'S3_BUCKET'),
-      region: required(env, 'S3_REGION'),
+      bucket: bucketName(env, forcePathStyle),
+      region,
       endpoint: optional(env, 'S3_ENDPOINT'),
-      // A custom endpoint (Ceph RGW, a local server) rarely has wildcard DNS for buckets.
-      forcePathStyle: optional(env, 'S3_FORCE_PATH_STYLE') !== undefined
-        ? flag(env, 'S3_FORCE_PATH_STYLE')
-        : optional(env, 'S3_ENDPOINT') !== undefined,
+      forcePathStyle,
       accessKeyId: required(env, 'AWS_ACCESS_KEY_ID'),
       secretAccessKey: required(env, 'AWS_SECRET_ACCESS_KEY'),
     },
@@ -108,6 +151,7 @@ export function loadConfig(env: Env): Config {
       distributionId: optional(env, 'CLOUDFRONT_DISTRIBUTION_ID'),
       apiEndpoint: optional(env, 'CLOUDFRONT_API_ENDPOINT'),
       ipRestrict: flag(env, 'PLAYBACK_IP_RESTRICT'),
+      ipPrefix: number(env, 'PLAYBACK_IP_PREFIX', 24, 8, 32),
     },
     // S3 checks a POST policy's expiry when the request starts, so one hour suffices even for 5 GB.
     // Seconds are allowed so tests can watch S3 refuse an expired policy and a player renew its URL.
@@ -121,12 +165,17 @@ export function loadConfig(env: Env): Config {
     retentionDays: number(env, 'RETENTION_DAYS', 365, 0, 36500),
     unclaimedGraceDays: number(env, 'UNCLAIMED_GRACE_DAYS', 7, 1, 365),
     abandonedGraceHours: number(env, 'ABANDONED_GRACE_HOURS', 6, 0, 24 * 30),
+    // Must equal the bucket's AbortIncompleteMultipartUpload rule (infra/ sets 7).
+    multipartAbortAfterDays: number(env, 'MULTIPART_ABORT_AFTER_DAYS', 7, 1, 365),
     cleanup: {
       // DeleteObjects takes at most 1000 keys.
       batchSize: number(env, 'CLEANUP_BATCH_SIZE', 1000, 1, 1000),
-      // Each batch costs 2 subrequests and ~3 D1 queries; 5 stays far inside the free plan's 50.
+      // Each batch costs 2 subrequests (DeleteObjects, CreateInvalidation) and ~3 D1 queries.
+      // Workers Paid allows 10,000 subrequests and 1,000 D1 queries per invocation; the free
+      // plan's 50 of each would already be spent by the aborts below (README, "Which plan").
       maxBatches: number(env, 'CLEANUP_MAX_BATCHES', 5, 1, 200),
-      // One AbortMultipartUpload per idle upload; the bucket's lifecycle rule is the backstop.
+      // One AbortMultipartUpload per idle upload (a subrequest and a D1 query each); the
+      // bucket's lifecycle rule is the backstop for what a run leaves.
       maxAborts: number(env, 'CLEANUP_MAX_ABORTS', 20, 0, 500),
     },
     prices: {

@@ -430,6 +430,29 @@ export interface AdminDeleteResponse {
   success: true;
   videoid: number;
   invalidation_id: string | null;
+  /**
+   * `created`: CloudFront is removing cached copies (`invalidation_id`); `none`: no
+   * distribution is configured; `refused`: CloudFront said "not now" (its limit of 3,000
+   * paths in progress, or throttling). The bytes are deleted either way, and a cached copy
+   * can only be fetched with a signed URL issued before the delete, so it stops being
+   * reachable when that URL expires (PLAYBACK_URL_TTL_SECONDS at most).
+   */
+  invalidation: 'created' | 'none' | 'refused';
+}
+
+/** One finding of GET /api/admin/health; `message` says what to change when `ok` is false. */
+export interface HealthCheck {
+  name: 'bucket_region' | 'versioning';
+  ok: boolean;
+  message: string;
+}
+
+/** GET /api/admin/health: the deployment checked against the live bucket (Moodle's connection check shows it). */
+export interface HealthResponse {
+  ok: boolean;
+  bucket: string;
+  region: string;
+  checks: HealthCheck[];
 }
 
 export interface PingResponse {

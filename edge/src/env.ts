@@ -25,6 +25,7 @@ export interface Env {
   CLOUDFRONT_DISTRIBUTION_ID?: string;
   CLOUDFRONT_API_ENDPOINT?: string;
   PLAYBACK_IP_RESTRICT?: string;
+  PLAYBACK_IP_PREFIX?: string;
 
   UPLOAD_URL_TTL_SECONDS?: string;
   PLAYBACK_URL_TTL_SECONDS?: string;
@@ -34,6 +35,7 @@ export interface Env {
   RETENTION_DAYS?: string;
   UNCLAIMED_GRACE_DAYS?: string;
   ABANDONED_GRACE_HOURS?: string;
+  MULTIPART_ABORT_AFTER_DAYS?: string;
   CLEANUP_BATCH_SIZE?: string;
   CLEANUP_MAX_BATCHES?: string;
   CLEANUP_MAX_ABORTS?: string;

@@ -5,9 +5,17 @@ import { escapeXml, unescapeXml } from './xml.js';
 /**
  * The two CloudFront API calls the project makes about invalidations, in the
  * REST/XML shape the AWS SDK v3 CloudFrontClient sends and parses. Nothing is
- * cached here, so an invalidation is Completed the moment it is created; the
- * point is to record what was asked for.
+ * cached here; the point is to record what was asked for and to refuse what
+ * CloudFront refuses. An invalidation stays InProgress for `inProgressMs`, and
+ * while it does its paths count against CloudFront's limits per distribution:
+ * 3,000 file paths and 15 wildcard paths in progress, each counted on its own
+ * (CloudFront Developer Guide, "Concurrent invalidation request maximum").
  */
+
+/** CloudFront's in-progress limits per distribution. */
+export const MAX_PATHS_IN_PROGRESS = 3000;
+export const MAX_WILDCARD_PATHS_IN_PROGRESS = 15;
+const isWildcard = (path: string) => path.includes('*');
 
 export const API_PREFIX = '/2020-05-31/';
 
@@ -17,6 +25,8 @@ export interface RecordedInvalidation {
   paths: string[];
   callerReference: string;
   createdAt: string;
+  /** Epoch ms at which it leaves InProgress. */
+  completesAt: number;
 }
 
 const NAMESPACE = 'http://cloudfront.amazonaws.com/doc/2020-05-31/';
@@ -26,9 +36,22 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export class InvalidationApi {
   readonly recorded: RecordedInvalidation[] = [];
   readonly #distributionId: string;
+  readonly #inProgressMs: number;
 
-  constructor(distributionId: string) {
+  constructor(distributionId: string, inProgressMs = 0) {
     this.#distributionId = distributionId;
+    this.#inProgressMs = inProgressMs;
+  }
+
+  /** Paths of invalidations still in progress: [file paths, wildcard paths]. */
+  #inProgress(now: number): [number, number] {
+    let files = 0;
+    let wildcards = 0;
+    for (const i of this.recorded) {
+      if (i.completesAt <= now) continue;
+      for (const p of i.paths) isWildcard(p) ? wildcards++ : files++;
+    }
+    return [files, wildcards];
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -53,7 +76,7 @@ export class InvalidationApi {
     if (invalidationId !== undefined) {
       const found = this.recorded.find((i) => i.id === percentDecode(invalidationId));
       if (!found) return apiError(res, 404, 'NoSuchInvalidation', 'The specified invalidation does not exist.');
-      return sendXml(res, 200, invalidationXml(found));
+      return sendXml(res, 200, invalidationXml(found, Date.now()));
     }
 
     const body = await readBody(req);
@@ -79,16 +102,31 @@ export class InvalidationApi {
         'The CallerReference was already used for a different invalidation batch.',
       );
     }
+    const now = Date.now();
+    if (!earlier) {
+      const [files, wildcards] = this.#inProgress(now);
+      const newWildcards = batch.paths.filter(isWildcard).length;
+      const newFiles = batch.paths.length - newWildcards;
+      if (files + newFiles > MAX_PATHS_IN_PROGRESS || wildcards + newWildcards > MAX_WILDCARD_PATHS_IN_PROGRESS) {
+        return apiError(
+          res,
+          400,
+          'TooManyInvalidationsInProgress',
+          'Your request contains too many invalidations. The maximum number of allowable InProgress invalidation batch requests, or invalidation objects, has been exceeded.',
+        );
+      }
+    }
     const invalidation = earlier ?? {
       id: newInvalidationId(),
       distributionId,
       paths: batch.paths,
       callerReference: batch.callerReference,
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(now).toISOString(),
+      completesAt: now + this.#inProgressMs,
     };
     if (!earlier) this.recorded.push(invalidation);
     res.setHeader('Location', `http://${req.headers.host ?? 'localhost'}${pathname}/${invalidation.id}`);
-    sendXml(res, 201, invalidationXml(invalidation));
+    sendXml(res, 201, invalidationXml(invalidation, now));
   }
 }
 
@@ -120,12 +158,13 @@ function parseInvalidationBatch(xml: string): InvalidationBatch | null {
   };
 }
 
-function invalidationXml(invalidation: RecordedInvalidation): string {
+function invalidationXml(invalidation: RecordedInvalidation, now: number): string {
+  const status = invalidation.completesAt > now ? 'InProgress' : 'Completed';
   const items = invalidation.paths.map((p) => `<Path>${escapeXml(p)}</Path>`).join('');
   return (
     '<?xml version="1.0" encoding="UTF-8"?>' +
     `<Invalidation xmlns="${NAMESPACE}">` +
-    `<Id>${invalidation.id}</Id><Status>Completed</Status><CreateTime>${invalidation.createdAt}</CreateTime>` +
+    `<Id>${invalidation.id}</Id><Status>${status}</Status><CreateTime>${invalidation.createdAt}</CreateTime>` +
     '<InvalidationBatch>' +
     `<Paths><Quantity>${invalidation.paths.length}</Quantity><Items>${items}</Items></Paths>` +
     `<CallerReference>${escapeXml(invalidation.callerReference)}</CallerReference>` +

@@ -1,3 +1,4 @@
+import { playbackCorsConfig } from '../../infra/playback-cors.js';
 import { startCdn } from './server.js';
 
 /** `tsx local/cdn/main.ts`: the CloudFront stand-in, configured from the same env as the rest of the local stack. */
@@ -20,6 +21,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const cdn = await startCdn({
   port,
   distributionId: required('CDN_DISTRIBUTION_ID'),
+  // The Moodle origins the response headers policy allows: the worker's own ALLOWED_ORIGINS.
+  cors: playbackCorsConfig(required('ALLOWED_ORIGINS').split(',').map((o) => o.trim())),
+  invalidationMs: Number(process.env.CDN_INVALIDATION_SECONDS || 0) * 1000,
   // A PEM squeezed onto one line of a .env file arrives with literal \n.
   keys: { [required('CLOUDFRONT_KEY_PAIR_ID')]: required('CLOUDFRONT_PUBLIC_KEY').replace(/\\n/g, '\n') },
   s3: {

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
+import type { CorsConfig } from '../../infra/playback-cors.js';
+import { corsFor } from './cors.js';
 import { API_PREFIX, InvalidationApi, type RecordedInvalidation } from './invalidations.js';
 import { Origin, type OriginConfig, type OriginResponse } from './origin.js';
 import { parseRange } from './range.js';
@@ -24,6 +26,14 @@ export interface CdnOptions {
   s3: OriginConfig;
   /** Take the viewer address for IpAddress conditions from X-Forwarded-For, as behind a proxy. */
   trustForwardedFor?: boolean;
+  /** The response headers policy's CORS settings (infra/playback-cors.ts `playbackCorsConfig`). */
+  cors: CorsConfig;
+  /**
+   * How long an invalidation stays InProgress (CloudFront: typically minutes). While in
+   * progress its paths count against CloudFront's limits (3,000 file paths, 15 wildcard
+   * paths per distribution). 0, the default, completes each at once.
+   */
+  invalidationMs?: number;
 }
 
 export interface RunningCdn {
@@ -37,18 +47,12 @@ export interface RunningCdn {
 const HOST = '127.0.0.1';
 const DEBUG_INVALIDATIONS_PATH = '/__cdn/invalidations';
 
-// A <video> or fetch() on the demo page (another origin) needs to read these to seek.
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
-};
-
 export async function startCdn(options: CdnOptions): Promise<RunningCdn> {
   if (Object.keys(options.keys).length === 0) throw new Error('startCdn: at least one public key is needed');
   const keys = loadPublicKeys(options.keys);
-  const api = new InvalidationApi(options.distributionId);
+  const api = new InvalidationApi(options.distributionId, options.invalidationMs ?? 0);
   const origin = new Origin(options.s3);
-  const viewer = { keys, origin, trustForwardedFor: options.trustForwardedFor ?? false };
+  const viewer = { keys, origin, trustForwardedFor: options.trustForwardedFor ?? false, cors: options.cors };
 
   const server = createServer((req, res) => {
     route(req, res, viewer, api).catch((err: unknown) => {
@@ -87,6 +91,7 @@ interface Viewer {
   keys: PublicKeys;
   origin: Origin;
   trustForwardedFor: boolean;
+  cors: CorsConfig;
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, viewer: Viewer, api: InvalidationApi): Promise<void> {
@@ -109,17 +114,22 @@ async function serveObject(
   pathname: string,
   viewer: Viewer,
 ): Promise<void> {
-  for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  const cors = corsFor(req, viewer.cors);
+  if (cors.kind === 'preflight') {
+    // The preflight reaches S3 (Origin and Access-Control-Request-* forwarded), which answers
+    // 200 or refuses with its CORSResponse error; the policy's headers replace S3's own.
+    if (!cors.allowed) {
+      return sendViewerError(res, 403, 'AccessForbidden', 'CORSResponse: This CORS request is not allowed.');
+    }
+    res.writeHead(200, { ...cors.headers, 'Content-Length': '0' });
+    res.end();
+    return;
+  }
+  if (cors.kind === 'actual') for (const [name, value] of Object.entries(cors.headers)) res.setHeader(name, value);
   res.setHeader('Accept-Ranges', 'bytes');
 
   if (req.method === 'OPTIONS') {
-    res.writeHead(204, {
-      'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-      'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Range',
-      'Access-Control-Max-Age': '3000',
-    });
-    res.end();
-    return;
+    return sendViewerError(res, 400, 'BadRequest', 'Insufficient information. Origin request header needed.');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     const message =

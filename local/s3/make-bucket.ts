@@ -1,12 +1,16 @@
-// Creates the local bucket and sets its CORS rule; run by rgw.sh with the env that
-// `rgw.sh env` prints, plus S3VIDEO_CORS_ORIGINS (comma- or space-separated, default `*`).
-// Safe to re-run: an existing bucket of ours is kept and its CORS rule replaced.
+// Creates the local bucket and sets its CORS and lifecycle rules, the same as the deployed
+// bucket's (infra/bucket-cors.ts, infra/stack.ts); run by rgw.sh with the env that
+// `rgw.sh env` prints, plus S3VIDEO_CORS_ORIGINS (comma- or space-separated, default `*`)
+// and MULTIPART_ABORT_AFTER_DAYS (default 7, as the worker's).
+// Safe to re-run: an existing bucket of ours is kept and its rules replaced.
 import {
   CreateBucketCommand,
   HeadBucketCommand,
   PutBucketCorsCommand,
+  PutBucketLifecycleConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { bucketCorsRules } from '../../infra/bucket-cors.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -34,19 +38,15 @@ try {
 }
 
 const origins = (process.env.S3VIDEO_CORS_ORIGINS || '*').split(/[\s,]+/).filter(Boolean);
+await s3.send(new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: bucketCorsRules(origins) } }));
+const abortDays = Number(process.env.MULTIPART_ABORT_AFTER_DAYS || 7);
 await s3.send(
-  new PutBucketCorsCommand({
+  new PutBucketLifecycleConfigurationCommand({
     Bucket: bucket,
-    CORSConfiguration: {
-      CORSRules: [
-        {
-          AllowedOrigins: origins,
-          AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD', 'DELETE'],
-          AllowedHeaders: ['*'],
-          // The uploader reads each part's ETag to complete a multipart upload.
-          ExposeHeaders: ['ETag'],
-          MaxAgeSeconds: 3000,
-        },
+    LifecycleConfiguration: {
+      Rules: [
+        { ID: 'abort-incomplete-multipart', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: abortDays } },
+        { ID: 'expire-staging', Status: 'Enabled', Filter: { Prefix: 'uploads/' }, Expiration: { Days: 7 } },
       ],
     },
   }),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's local S3: Ceph's RADOS Gateway on a one-node cluster (mon + osd, no mgr).
 # RGW enforces signatures, POST policies and multipart rules as AWS does, which the stub
-# servers on npm don't (see /work/shared/NOTES.md). Usage: rgw.sh start|stop|status|env|reset
+# servers on npm don't (see /work/shared/NOTES.md).
+# Usage: rgw.sh start|stop|status|env|reset|user-add UID|user-rm UID
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -287,6 +288,26 @@ lock() {
   flock -w 120 9 || die "another rgw.sh kept $STATE.lock for 120 s"
 }
 
+# A second S3 user on the running cluster, for tests that run a client under a bucket policy
+# (test/infra/rgw-policy.test.ts): prints its keys as KEY=value lines. Removed with user-rm,
+# which also deletes nothing but the user (its grants live in the bucket's policy).
+cmd_user_add() {
+  local uid=$1 access secret
+  [[ $uid =~ ^s3video-[a-z0-9-]+$ ]] || die "user ids start with s3video- (got '$uid')"
+  access=$(random_string 'A-Z0-9' 20)
+  secret=$(random_string 'A-Za-z0-9' 40)
+  radosgw-admin user create --uid="$uid" --display-name="$uid" --access-key="$access" --secret="$secret" \
+    >>"$STATE/log/setup.log" 2>&1 || die "radosgw-admin user create $uid failed (see $STATE/log/setup.log)"
+  echo "AWS_ACCESS_KEY_ID=$access"
+  echo "AWS_SECRET_ACCESS_KEY=$secret"
+}
+
+cmd_user_rm() {
+  local uid=$1
+  [[ $uid =~ ^s3video-[a-z0-9-]+$ && $uid != s3video ]] || die "refusing to remove user '$uid'"
+  radosgw-admin user rm --uid="$uid" >>"$STATE/log/setup.log" 2>&1 || die "radosgw-admin user rm $uid failed"
+}
+
 case ${1:-} in
   start) lock && cmd_start ;;
   stop) lock && cmd_stop ;;
@@ -303,5 +324,7 @@ case ${1:-} in
     rm -rf "$STATE"
     say "removed $STATE"
     ;;
-  *) die "usage: $0 start|stop|status|env|reset" ;;
+  user-add) running || die "not running"; cmd_user_add "${2:?uid}" ;;
+  user-rm) running || die "not running"; cmd_user_rm "${2:?uid}" ;;
+  *) die "usage: $0 start|stop|status|env|reset|user-add UID|user-rm UID" ;;
 esac

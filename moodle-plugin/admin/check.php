@@ -15,7 +15,8 @@
 // along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
 
 /**
- * Checks that the edge is reachable and shares this site's secret.
+ * Checks that the edge is reachable and shares this site's secret, then that its storage is
+ * set up as deployed (the bucket's region, versioning off), saying what to change.
  *
  * @package    assignsubmission_s3video
  * @copyright  2026 s3video contributors
@@ -47,12 +48,19 @@ if (!config::is_configured()) {
 } else {
     try {
         // The token deletions use: this proves exactly what Moodle's server will send.
-        $pong = config::edge()->ping(access::server_admin_token());
+        $token = access::server_admin_token();
+        $pong = config::edge()->ping($token);
         echo $OUTPUT->notification(get_string('checkreachable', 'assignsubmission_s3video', [
             'url' => s(config::edge_url()),
             'issuer' => s($pong['issuer']),
             'time' => s($pong['time']),
         ]), 'success');
+        $health = config::edge()->health($token);
+        foreach ($health['checks'] as $check) {
+            $key = $check['ok'] ? 'checkstorageok' : 'checkstorageproblem';
+            echo $OUTPUT->notification(get_string($key, 'assignsubmission_s3video', s($check['message'])),
+                $check['ok'] ? 'success' : 'error');
+        }
     } catch (edge_exception $e) {
         if ($e->is_unreachable()) {
             $message = get_string('checkunreachable', 'assignsubmission_s3video', s($e->getMessage()));

@@ -25,7 +25,7 @@
 namespace assignsubmission_s3video;
 
 /**
- * The calls Moodle's server makes to the edge: claim, delete, ping, video statuses, export links.
+ * The calls Moodle's server makes to the edge: claim, delete, ping, health, video statuses, export links.
  *
  * Uses Moodle's {@see \curl}, so proxies and the site's blocked-hosts rules apply.
  * Every non-2xx answer of the edge is the envelope {"error": {"code", "message"}};
@@ -154,6 +154,27 @@ final class edge_client {
             throw new edge_exception('The edge answered the export request without a link.', 200);
         }
         return ['url' => $body['url'], 'expires_at' => $body['expires_at'], 'filename' => (string) ($body['filename'] ?? '')];
+    }
+
+    /**
+     * The deployment checked against the live bucket (its region, versioning): each failed
+     * check's message says what to change in the worker's settings or the bucket.
+     *
+     * @param string $admintoken
+     * @return array{ok: bool, checks: array<int, array{name: string, ok: bool, message: string}>}
+     * @throws edge_exception
+     */
+    public function health(string $admintoken): array {
+        $body = $this->request('GET', '/api/admin/health', $admintoken);
+        $checks = [];
+        foreach (($body['checks'] ?? []) as $check) {
+            $checks[] = [
+                'name' => (string) ($check['name'] ?? ''),
+                'ok' => ($check['ok'] ?? false) === true,
+                'message' => (string) ($check['message'] ?? ''),
+            ];
+        }
+        return ['ok' => ($body['ok'] ?? false) === true, 'checks' => $checks];
     }
 
     /**

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { playbackCorsConfig } from '../../infra/playback-cors.js';
 import { startCdn, type RunningCdn } from '../../local/cdn/server.js';
 import type { OriginConfig } from '../../local/cdn/origin.js';
 
@@ -20,6 +21,7 @@ import type { OriginConfig } from '../../local/cdn/origin.js';
 
 const KEY_PAIR_ID = 'K1LOCALCDNTEST';
 const DISTRIBUTION_ID = 'E1LOCALCDNTEST';
+const MOODLE_ORIGIN = 'http://127.0.0.1:5173';
 const SIZE = 3 * 1024 * 1024 + 123;
 /** A 400-digit position: far past any object, and past what a double holds exactly. */
 const HUGE = `9${'0'.repeat(399)}`;
@@ -114,6 +116,7 @@ before(async () => {
     keys: { [KEY_PAIR_ID]: publicKey },
     distributionId: DISTRIBUTION_ID,
     s3: s3Config,
+    cors: playbackCorsConfig([MOODLE_ORIGIN]),
   });
 });
 
@@ -127,7 +130,7 @@ after(async () => {
 
 describe('viewer requests', () => {
   it('serves exactly the object for a signed GET, with the headers a cross-origin player needs', async () => {
-    const response = await fetch(signed());
+    const response = await fetch(signed(), { headers: { Origin: MOODLE_ORIGIN } });
     assert.equal(response.status, 200);
     assert.deepEqual(await bytesOf(response), content);
     assert.equal(response.headers.get('content-type'), 'video/mp4');
@@ -135,11 +138,8 @@ describe('viewer requests', () => {
     assert.equal(response.headers.get('accept-ranges'), 'bytes');
     assert.match(response.headers.get('etag') ?? '', /^"[0-9a-f]{32}"$/);
     assert.ok(Date.parse(response.headers.get('last-modified') ?? '') > 0);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
-    assert.equal(
-      response.headers.get('access-control-expose-headers'),
-      'Content-Range, Content-Length, Accept-Ranges, ETag',
-    );
+    assert.equal(response.headers.get('access-control-allow-origin'), MOODLE_ORIGIN);
+    assert.equal(response.headers.get('access-control-expose-headers'), 'Content-Range, Content-Length, Accept-Ranges');
   });
 
   it('serves byte ranges as 206 with the exact slice', async () => {
@@ -219,10 +219,10 @@ describe('viewer requests', () => {
   });
 
   it('refuses tampered and unsigned URLs with CloudFront’s XML', async () => {
-    const tampered = await fetch(signed().replace('lecture', 'exam'));
+    const tampered = await fetch(signed().replace('lecture', 'exam'), { headers: { Origin: MOODLE_ORIGIN } });
     assert.equal(tampered.status, 403);
     assert.equal(tampered.headers.get('content-type'), 'text/xml');
-    assert.equal(tampered.headers.get('access-control-allow-origin'), '*');
+    assert.equal(tampered.headers.get('access-control-allow-origin'), MOODLE_ORIGIN, "the player may read the refusal's status");
     assert.equal(
       await tampered.text(),
       '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>',
@@ -252,19 +252,19 @@ describe('viewer requests', () => {
     assert.equal(head.status, 404);
   });
 
-  it('answers CORS preflight', async () => {
+  it('answers the CORS preflight of a Range request from the Moodle origin', async () => {
     const response = await fetch(signed(), {
       method: 'OPTIONS',
       headers: {
-        Origin: 'http://127.0.0.1:5173',
+        Origin: MOODLE_ORIGIN,
         'Access-Control-Request-Method': 'GET',
         'Access-Control-Request-Headers': 'range',
       },
     });
-    assert.equal(response.status, 204);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), MOODLE_ORIGIN);
     assert.match(response.headers.get('access-control-allow-methods') ?? '', /\bGET\b/);
-    assert.equal(response.headers.get('access-control-allow-headers'), 'range');
+    assert.equal(response.headers.get('access-control-allow-headers'), 'Range');
   });
 
   it('checks IpAddress against the socket, and against X-Forwarded-For only when trusted', async () => {
@@ -277,6 +277,7 @@ describe('viewer requests', () => {
       keys: { [KEY_PAIR_ID]: publicKey },
       distributionId: DISTRIBUTION_ID,
       s3: s3Config,
+      cors: playbackCorsConfig([MOODLE_ORIGIN]),
       trustForwardedFor: true,
     });
     extraServers.push(proxied);
@@ -354,6 +355,7 @@ describe('CloudFront API', () => {
           paths,
           callerReference,
           createdAt: created.Invalidation?.CreateTime?.toISOString(),
+          completesAt: created.Invalidation!.CreateTime!.getTime(),
         },
       ],
     );

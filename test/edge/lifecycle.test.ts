@@ -115,7 +115,7 @@ describe('IP-restricted playback (PLAYBACK_IP_RESTRICT)', () => {
       const { signed_url } = (await res.json()) as PlaybackUrlResponse;
       const url = new URL(signed_url);
       const policy = JSON.parse(Buffer.from(url.searchParams.get('Policy')!.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString());
-      assert.equal(policy.Statement[0].Condition.IpAddress['AWS:SourceIp'], '127.0.0.1/32');
+      assert.equal(policy.Statement[0].Condition.IpAddress['AWS:SourceIp'], '127.0.0.0/24', 'the viewer network, PLAYBACK_IP_PREFIX /24 by default');
       assert.equal((await fetch(signed_url)).status, 200, 'the viewer at that address may watch');
     } finally {
       await ip.close();

@@ -43,6 +43,16 @@ final class EdgeClientTest extends TestCase {
             $this->client()->ping('good-token'));
     }
 
+    public function test_health_reads_each_storage_check_with_its_message(): void {
+        $this->assertSame([
+            'ok' => false,
+            'checks' => [
+                ['name' => 'bucket_region', 'ok' => false, 'message' => 'Bucket b is in eu-west-1, but S3_REGION is us-east-1.'],
+                ['name' => 'versioning', 'ok' => true, 'message' => 'Versioning is off on b.'],
+            ],
+        ], $this->client()->health('good-token'));
+    }
+
     public function test_claim_posts_the_receipt_as_json(): void {
         $this->assertSame(['videoid' => 5, 'replaced_videoid' => null], $this->client()->claim('first', 'good-token'));
         $this->assertSame(['videoid' => 6, 'replaced_videoid' => 5], $this->client('')->claim('second', 'good-token'));

@@ -9,6 +9,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 /** Built once per test run by `wrangler deploy --dry-run` (test/run.sh): the bundle production gets. */
 const BUNDLE = join(ROOT, '.build/worker/index.js');
 
+/** The browser origin the worker allows unless a test sets ALLOWED_ORIGINS. */
+export const DEFAULT_ALLOWED_ORIGIN = 'http://127.0.0.1:8789';
+
 export interface EdgeOptions {
   s3: S3Env;
   secret: string;
@@ -56,7 +59,7 @@ export async function startEdge(o: EdgeOptions): Promise<Edge> {
     bindings: {
       MOODLE_ISSUERS: SITE,
       MOODLE_SHARED_SECRET: o.secret,
-      ALLOWED_ORIGINS: 'http://127.0.0.1:8789',
+      ALLOWED_ORIGINS: DEFAULT_ALLOWED_ORIGIN,
       S3_BUCKET: o.s3.bucket,
       S3_REGION: o.s3.region,
       S3_ENDPOINT: o.s3.endpoint,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { playbackCorsConfig } from '../../infra/playback-cors';
 import { startCdn } from '../../local/cdn/server';
-import { startEdge, type Edge } from './edge';
+import { DEFAULT_ALLOWED_ORIGIN, startEdge, type Edge } from './edge';
 import type { KvMode } from './production-kv';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
 import { generateSecrets } from './secrets';
@@ -8,8 +9,12 @@ import { token } from './tokens';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. `kv`: see production-kv.ts. */
-export async function startStack(vars: Record<string, string> = {}, options: { kv?: KvMode } = {}) {
+/**
+ * Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. The stand-in's
+ * CORS policy allows the worker's ALLOWED_ORIGINS, as the deployed response headers policy does.
+ * `kv`: see production-kv.ts; `invalidationMs`: how long the stand-in keeps invalidations in progress.
+ */
+export async function startStack(vars: Record<string, string> = {}, options: { kv?: KvMode; invalidationMs?: number } = {}) {
   const secrets = generateSecrets();
   const s3 = s3Env();
   const distributionId = `E${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -19,6 +24,8 @@ export async function startStack(vars: Record<string, string> = {}, options: { k
     keys: { [secrets.keyPairId]: secrets.cloudfrontPublicKey },
     distributionId,
     s3,
+    cors: playbackCorsConfig((vars.ALLOWED_ORIGINS ?? DEFAULT_ALLOWED_ORIGIN).split(',').map((o) => o.trim())),
+    invalidationMs: options.invalidationMs,
   });
   let edge: Edge;
   try {
@@ -36,6 +43,7 @@ export async function startStack(vars: Record<string, string> = {}, options: { k
   return {
     edge,
     cdn,
+    distributionId,
     s3,
     s3client: testS3Client(s3),
     secrets,

@@ -4,6 +4,7 @@ import {
   VIDEO_STATUSES,
   type AdminDeleteResponse,
   type AdminVideosResponse,
+  type HealthResponse,
   type PingResponse,
   type StatsPeriod,
   type VideoStatus,
@@ -15,6 +16,7 @@ import { queryInt } from '../http/validate';
 import { insertEvent, stats } from '../services/events';
 import { invalidate } from '../services/cdn';
 import { deleteObjects, s3Client } from '../services/s3';
+import { storageChecks } from '../services/storage-health';
 import { findById, listVideos, markDeleted, toAdminVideo } from '../services/videos';
 
 export const admin = new Hono<AppEnv>();
@@ -61,17 +63,32 @@ admin.delete('/videos/:id', async (c) => {
   if (failed.size > 0) {
     throw new ApiError('STORAGE_ERROR', `Storage refused to delete the video (${[...failed.values()].join(', ')}).`);
   }
-  const invalidationId = await invalidate(config.cdn, config.s3, [video.s3_key]);
+  // Only admin (and privacy) deletes invalidate: the person asking wants the video gone now.
+  // A refusal ("not now": CloudFront's in-progress limit) still deletes; the answer says so.
+  const invalidation = await invalidate(config.cdn, config.s3, [video.s3_key]);
+  const invalidationId = invalidation.status === 'created' ? invalidation.id : null;
   await c.env.DB.batch([
     markDeleted(c.env.DB, video.id, now),
     insertEvent(c.env.DB, {
       site: claims.iss, userid: video.userid, user_role: claims.role, event_type: 'video_deletion',
       assignmentid: video.assignmentid, submissionid: video.submissionid, s3_key: video.s3_key,
-      file_size: video.file_size, error_context: { by: claims.sub, reason: 'admin', invalidation: invalidationId },
+      file_size: video.file_size, error_context: {
+        by: claims.sub, reason: 'admin', invalidation: invalidationId,
+        ...(invalidation.status === 'refused' ? { invalidation_refused: invalidation.reason } : {}),
+      },
       timestamp: now,
     }),
   ]);
-  return c.json<AdminDeleteResponse>({ success: true, videoid: video.id, invalidation_id: invalidationId });
+  return c.json<AdminDeleteResponse>({
+    success: true, videoid: video.id, invalidation_id: invalidationId, invalidation: invalidation.status,
+  });
+});
+
+/** The deployment against the live bucket: region and versioning, each with what to change. */
+admin.get('/health', async (c) => {
+  const { s3 } = c.var.config;
+  const checks = await storageChecks(s3);
+  return c.json<HealthResponse>({ ok: checks.every((check) => check.ok), bucket: s3.bucket, region: s3.region, checks });
 });
 
 /** Lets Moodle's settings page prove the worker is reachable and shares its secret. */

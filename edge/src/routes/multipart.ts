@@ -27,8 +27,14 @@ export const multipart = new Hono<AppEnv>();
 multipart.use('*', requireToken('upload'));
 
 const partCount = (filesize: number) => Math.ceil(filesize / partSizeFor(filesize));
-/** Cleanup abandons an upload idle past its last signature plus the grace: until then it resumes. */
-const resumableUntil = (signedUntil: number, graceHours: number) => new Date((signedUntil + graceHours * 3600) * 1000).toISOString();
+/**
+ * Cleanup abandons an upload idle past its last signature plus the grace: until then it resumes,
+ * but never past the bucket's AbortIncompleteMultipartUpload rule, which counts days from the
+ * upload's start however active it is (S3 User Guide, "Configuring a bucket lifecycle
+ * configuration to delete incomplete multipart uploads"). Seconds in, ISO 8601 out.
+ */
+const resumableUntil = (signedUntil: number, graceHours: number, startedAt: number, abortAfterDays: number) =>
+  new Date(Math.min(signedUntil + graceHours * 3600, startedAt + abortAfterDays * 86400) * 1000).toISOString();
 
 /** The token's own multipart upload that is still open, or the reason it is not. */
 async function openUpload(db: D1Database, claims: UploadClaims, body: { submissionid: number; key: string }): Promise<VideoRow> {
@@ -66,7 +72,7 @@ multipart.post('/start', async (c) => {
       upload_id: uploadId,
       part_size: partSizeFor(req.filesize),
       part_count: partCount(req.filesize),
-      resumable_until: resumableUntil(expires, config.abandonedGraceHours),
+      resumable_until: resumableUntil(expires, config.abandonedGraceHours, now, config.multipartAbortAfterDays),
     },
     201,
   );
@@ -92,7 +98,7 @@ multipart.post('/sign-parts', async (c) => {
   return c.json<MultipartSignResponse>({
     urls,
     expires_at: new Date(expires * 1000).toISOString(),
-    resumable_until: resumableUntil(Math.max(expires, video.presign_expires), config.abandonedGraceHours),
+    resumable_until: resumableUntil(Math.max(expires, video.presign_expires), config.abandonedGraceHours, video.upload_timestamp, config.multipartAbortAfterDays),
   });
 });
 

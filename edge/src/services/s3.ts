@@ -3,6 +3,8 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  GetBucketVersioningCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListPartsCommand,
   S3Client,
@@ -114,6 +116,43 @@ export async function deleteObjects(
   // Quiet=false lists successes; some S3-compatible servers omit them, so "not failed" is the rule.
   for (const key of keys) if (!failed.has(key)) deleted.add(key);
   return { deleted, failed };
+}
+
+// ---- the bucket itself: what /api/admin/health checks ------------------------
+
+/**
+ * The bucket's real region and whether this client may use it. S3 names the region in
+ * `x-amz-bucket-region` on every HeadBucket answer, allowed or not, so a wrong S3_REGION
+ * can be named (S3 API reference, HeadBucket). null where the server does not say
+ * (S3-compatible servers such as Ceph RGW may not).
+ */
+export async function bucketRegion(
+  s3: S3Client,
+  bucket: string,
+): Promise<{ region: string | null; status: number }> {
+  try {
+    const out = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return { region: out.BucketRegion ?? null, status: 200 };
+  } catch (err) {
+    const response = (err as { $response?: { statusCode?: number; headers?: Record<string, string> } }).$response;
+    const status = response?.statusCode ?? (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === undefined) throw storageFailure('HeadBucket', err);
+    return { region: response?.headers?.['x-amz-bucket-region'] ?? null, status };
+  }
+}
+
+/**
+ * `Enabled`, `Suspended` or null (never enabled), from GetBucketVersioning; `denied` when
+ * the worker may not ask (no s3:GetBucketVersioning).
+ */
+export async function bucketVersioning(s3: S3Client, bucket: string): Promise<'Enabled' | 'Suspended' | null | 'denied'> {
+  try {
+    const out = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+    return out.Status ?? null;
+  } catch (err) {
+    if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 403) return 'denied';
+    throw storageFailure('GetBucketVersioning', err);
+  }
 }
 
 // ---- multipart: large files in parts, each retried alone, resumable ----------

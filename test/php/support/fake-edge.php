@@ -67,6 +67,11 @@ if ($auth === 'Bearer crash-token') {
     refuse(401, 'INVALID_TOKEN', 'The token is invalid.');
 } else if ($method === 'GET' && $path === '/api/ping') {
     answer(200, ['ok' => true, 'issuer' => 'http://moodle.test', 'time' => '2027-01-01T00:00:00.000Z']);
+} else if ($method === 'GET' && $path === '/api/admin/health') {
+    answer(200, ['ok' => false, 'bucket' => 'b', 'region' => 'us-east-1', 'checks' => [
+        ['name' => 'bucket_region', 'ok' => false, 'message' => 'Bucket b is in eu-west-1, but S3_REGION is us-east-1.'],
+        ['name' => 'versioning', 'ok' => true, 'message' => 'Versioning is off on b.'],
+    ]]);
 } else if ($method === 'POST' && $path === '/api/claim') {
     $body = json_decode(file_get_contents('php://input'), true);
     if (($_SERVER['CONTENT_TYPE'] ?? '') !== 'application/json' || !is_string($body['receipt'] ?? null)) {
