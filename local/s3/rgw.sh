@@ -123,9 +123,10 @@ log file = $STATE/log/\$name.log
 osd data = $STATE/osd/\$name
 keyring = $STATE/osd/\$name/keyring
 osd objectstore = bluestore
-# A sparse file (osd data dir/block): 20G of address space, disk used only for what is stored.
+# A sparse file (osd data dir/block): 64G of address space (a 5 GiB upload plus its confirm copy and
+# the GC delay need ~3× the file), disk used only for what is stored.
 bluestore block create = true
-bluestore block size = 20G
+bluestore block size = 64G
 # Ceph sizes its caches for a server (4 GiB per OSD); a laptop wants ~100 MB. With autotune
 # off, the fixed cache size below replaces osd_memory_target (which has a floor of 896M).
 bluestore cache autotune = false
