@@ -1,16 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { startCdn } from '../../local/cdn/server';
 import { startEdge, type Edge } from './edge';
+import { createTestBucket, dropTestBucket } from './bucket';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
 import { generateSecrets } from './secrets';
 import { token } from './tokens';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. */
+/**
+ * Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3, in a bucket of
+ * the stack's own (so bucket-wide invariants are exact), dropped with all it holds on close.
+ */
 export async function startStack(vars: Record<string, string> = {}) {
   const secrets = generateSecrets();
-  const s3 = s3Env();
+  const s3: S3Env = { ...s3Env(), bucket: `s3v-test-${randomBytes(6).toString('hex')}` };
+  const s3client = testS3Client(s3);
+  await createTestBucket(s3client, s3.bucket);
   const distributionId = `E${randomBytes(6).toString('hex').toUpperCase()}`;
   const cdn = await startCdn({
     port: 0,
@@ -29,17 +35,19 @@ export async function startStack(vars: Record<string, string> = {}) {
     });
   } catch (err) {
     await cdn.close();
+    await dropTestBucket(s3client, s3.bucket);
     throw err;
   }
   return {
     edge,
     cdn,
     s3,
-    s3client: testS3Client(s3),
+    s3client,
     secrets,
     async close() {
       await edge.dispose();
       await cdn.close();
+      await dropTestBucket(s3client, s3.bucket);
     },
   };
 }
@@ -71,11 +79,26 @@ export async function errorOf(res: Response): Promise<{ status: number; code: st
   return { status: res.status, ...body.error };
 }
 
-/** A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist. */
+/** S3's ETag for bytes sent in one request: their MD5 in hex (what confirm's `md5` carries). */
+export const md5Hex = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
+
+/** S3's ETag for a multipart object: the MD5 of the parts' binary MD5s, `-`, the part count. */
+export function multipartEtag(parts: readonly Uint8Array[]): string {
+  const digests = parts.map((p) => createHash('md5').update(p).digest());
+  return `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
+}
+
+/** The played key a staging key is copied to at confirm (what records and events hold). */
+export const finalKey = (staging: string): string => staging.replace(/^uploads\//, 'videos/');
+
+/**
+ * A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist.
+ * `key` is the played (final) key the records hold; `stagingKey` the one the grant named.
+ */
 export async function uploadVideo(
   stack: Stack,
   o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
-): Promise<{ key: string; videoid: number; receipt: string; bytes: Buffer; token: string }> {
+): Promise<{ key: string; stagingKey: string; videoid: number; receipt: string; bytes: Buffer; token: string; presign: { presigned_url: string; fields: Record<string, string> } }> {
   const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
   const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, iss: o.iss, ...ids });
   const bytes = o.bytes ?? randomBytes(o.size ?? 2048);
@@ -89,9 +112,9 @@ export async function uploadVideo(
   if (!posted.ok) throw new Error(`S3 POST: ${posted.status} ${await posted.text()}`);
   const confirm = await stack.edge.fetch('/api/confirm-upload', {
     token: upload,
-    body: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, duration: 3 },
+    body: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, md5: md5Hex(bytes), duration: 3 },
   });
   if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${await confirm.text()}`);
   const { videoid, receipt } = (await confirm.json()) as { videoid: number; receipt: string };
-  return { key: presign.s3_key, videoid, receipt, bytes, token: upload };
+  return { key: finalKey(presign.s3_key), stagingKey: presign.s3_key, videoid, receipt, bytes, token: upload, presign };
 }
