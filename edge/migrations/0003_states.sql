@@ -15,13 +15,13 @@ ALTER TABLE videos ADD COLUMN replaced_by INTEGER;
 ALTER TABLE videos ADD COLUMN invalidation_id TEXT;
 -- 0 for a session whose storage step failed: it gives its hourly upload slot back.
 ALTER TABLE videos ADD COLUMN counts_for_quota INTEGER NOT NULL DEFAULT 1;
--- When cleanup must next delete this row's leftovers (the staging key; for deleted and error rows
+-- From when cleanup must delete this row's leftovers (the staging key; for deleted and error rows
 -- the final key too): set by every transition out of pending and by deletion, cleared by the sweep.
 ALTER TABLE videos ADD COLUMN sweep_due INTEGER;
 
 -- Rows that existed before staging: sweep every finished one once (their final keys again when
 -- deleted or error), as defence in depth.
-UPDATE videos SET sweep_due = MAX(presign_expires, COALESCE(deleted_timestamp, 0)) WHERE upload_status <> 'pending';
+UPDATE videos SET sweep_due = presign_expires WHERE upload_status <> 'pending';
 
 -- The upload-session quota counts a user's sessions of the last hour.
 CREATE INDEX videos_by_user_time ON videos (site, userid, upload_timestamp);

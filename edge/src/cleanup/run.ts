@@ -80,7 +80,8 @@ async function phases(db: D1Database, config: Config, now: number, report: Clean
   const s3 = s3Client(config.s3);
   const { batchSize, maxBatches, maxAborts } = config.cleanup;
   // Grants are checked when a write starts, so one started just before expiry may still be landing.
-  const graceBefore = now - config.abandonedGraceHours * 3600;
+  const grace = config.abandonedGraceHours * 3600;
+  const graceBefore = now - grace;
   const retentionBefore = config.retentionDays > 0 ? now - config.retentionDays * 86400 : 0;
   const unclaimedBefore = now - config.unclaimedGraceDays * 86400;
 
@@ -98,13 +99,13 @@ async function phases(db: D1Database, config: Config, now: number, report: Clean
   };
 
   await batches(async () => {
-    const n = await abandonExpired(db, graceBefore, now, batchSize);
+    const n = await abandonExpired(db, graceBefore, grace, batchSize);
     report.abandoned += n;
     return n;
   });
 
   await batches(async () => {
-    const n = await expireConfirmed(db, { retentionBefore, graceBefore: unclaimedBefore, now }, batchSize);
+    const n = await expireConfirmed(db, { retentionBefore, graceBefore: unclaimedBefore, now, grace }, batchSize);
     report.deleted += n;
     return n;
   });
@@ -122,9 +123,9 @@ async function phases(db: D1Database, config: Config, now: number, report: Clean
   }
 
   await batches(async () => {
-    const due = await dueForSweep(db, graceBefore, batchSize);
+    const due = await dueForSweep(db, now, batchSize);
     const swept = await sweep(s3, due, report);
-    await markSwept(db, swept, graceBefore);
+    await markSwept(db, swept, now);
     report.swept += swept.length;
     // Rows that failed stay due: stop rather than select them again in this run.
     return swept.length < due.length ? 0 : due.length;

@@ -69,7 +69,7 @@ admin.delete('/videos/:id', async (c) => {
     await removeObjects(s3Client(config.s3), video);
     // Only deletes a person asks for invalidate: a cached copy must stop being served now.
     const invalidationId = await invalidate(config.cdn, config.s3, [video.s3_key]);
-    await remove(db, video.id, { now, reason: 'admin', by: claims.sub, invalidationId }, { user_role: claims.role });
+    await remove(db, video.id, { now, grace: config.abandonedGraceHours * 3600, reason: 'admin', by: claims.sub, invalidationId }, { user_role: claims.role });
   }
   const current = (await findById(db, claims.iss, id))!;
   return c.json<AdminDeleteResponse>({ success: true, videoid: current.id, invalidation_id: current.invalidation_id });

@@ -117,7 +117,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   }
 
-  await confirm(db, video, { size: head.size, md5, duration, now }, { user_role: claims.role });
+  await confirm(db, video, { size: head.size, md5, duration, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role });
   const current = (await findById(db, claims.iss, video.id))!;
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy

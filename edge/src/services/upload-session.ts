@@ -83,7 +83,8 @@ export async function beginUpload<T>(
   try {
     return { keys, expires, opened: await open(keys.staging, admission.id) };
   } catch (err) {
-    await fail(env.DB, admission.id, `storage unavailable: ${err instanceof Error ? err.message : String(err)}`, now, true);
+    const message = `storage unavailable: ${err instanceof Error ? err.message : String(err)}`;
+    await fail(env.DB, admission.id, { message, now, grace: config.abandonedGraceHours * 3600, uncount: true });
     throw err;
   }
 }

@@ -135,16 +135,21 @@ export async function markAssembled(db: D1Database, id: number, now: number): Pr
 /**
  * pending → error. The caller then removes the row's objects (staging, final, its multipart
  * upload); `sweep_due` makes cleanup remove them again once no grant can write any more.
+ * `grace` (seconds) is how long after a grant's expiry a write it started may still land.
  * `uncount` gives the session's quota slot back (its storage step failed: nothing was granted).
  */
-export async function fail(db: D1Database, id: number, message: string, now: number, uncount = false): Promise<boolean> {
+export async function fail(
+  db: D1Database,
+  id: number,
+  f: { message: string; now: number; grace: number; uncount?: boolean },
+): Promise<boolean> {
   const r = await db
     .prepare(
-      `UPDATE videos SET upload_status = 'error', error_message = ?, sweep_due = MAX(presign_expires, ?),
+      `UPDATE videos SET upload_status = 'error', error_message = ?, sweep_due = MAX(presign_expires + ?, ?),
          counts_for_quota = CASE WHEN ? THEN 0 ELSE counts_for_quota END
        WHERE ${PENDING}`,
     )
-    .bind(message, now, uncount ? 1 : 0, id)
+    .bind(f.message, f.grace, f.now, f.uncount ? 1 : 0, id)
     .run();
   return changed(r) === 1;
 }
@@ -159,7 +164,7 @@ export async function fail(db: D1Database, id: number, message: string, now: num
 export async function confirm(
   db: D1Database,
   video: Pick<VideoRow, 'id' | 'site' | 'submissionid'>,
-  checked: { size: number; md5: string; duration: number | null; now: number },
+  checked: { size: number; md5: string; duration: number | null; now: number; grace: number },
   actor: Actor,
 ): Promise<boolean> {
   const results = await db.batch([
@@ -175,10 +180,10 @@ export async function confirm(
     db
       .prepare(
         `UPDATE videos SET upload_status = 'ready', file_size = ?, md5 = ?, duration = ?, confirmed_timestamp = ?,
-           sweep_due = presign_expires
+           sweep_due = presign_expires + ?
          WHERE ${PENDING}`,
       )
-      .bind(checked.size, checked.md5, checked.duration, checked.now, video.id),
+      .bind(checked.size, checked.md5, checked.duration, checked.now, checked.grace, video.id),
   ]);
   return changed(results[2]) === 1;
 }
@@ -225,7 +230,7 @@ export async function claim(db: D1Database, video: Pick<VideoRow, 'id' | 'site' 
 export async function remove(
   db: D1Database,
   id: number,
-  d: { now: number; reason: string; by: string; invalidationId: string | null },
+  d: { now: number; grace: number; reason: string; by: string; invalidationId: string | null },
   actor: Actor,
 ): Promise<boolean> {
   const results = await db.batch([
@@ -239,10 +244,10 @@ export async function remove(
     db
       .prepare(
         `UPDATE videos SET upload_status = 'deleted', deleted_timestamp = ?, invalidation_id = ?,
-           sweep_due = MAX(presign_expires, ?)
+           sweep_due = MAX(presign_expires + ?, ?)
          WHERE ${NOT_DELETED}`,
       )
-      .bind(d.now, d.invalidationId, d.now, id),
+      .bind(d.now, d.invalidationId, d.grace, d.now, id),
   ]);
   return changed(results[1]) === 1;
 }
@@ -253,17 +258,17 @@ export async function remove(
  * Pending sessions whose last grant expired before `before` → error (at most `limit`). No
  * object is touched here: the rows become due for the sweep, which removes their keys.
  */
-export async function abandonExpired(db: D1Database, before: number, now: number, limit: number): Promise<number> {
+export async function abandonExpired(db: D1Database, before: number, grace: number, limit: number): Promise<number> {
   const r = await db
     .prepare(
       `UPDATE videos SET upload_status = 'error',
          error_message = CASE WHEN multipart_upload_id IS NOT NULL THEN 'abandoned: the upload was never finished'
                               ELSE 'abandoned: the upload was never confirmed' END,
-         sweep_due = MAX(presign_expires, ?)
+         sweep_due = presign_expires + ?
        WHERE id IN (SELECT id FROM videos WHERE upload_status = 'pending' AND presign_expires < ? ORDER BY id LIMIT ?)
          AND upload_status = 'pending' AND presign_expires < ?`,
     )
-    .bind(now, before, limit, before)
+    .bind(grace, before, limit, before)
     .run();
   return changed(r);
 }
@@ -276,7 +281,7 @@ export async function abandonExpired(db: D1Database, before: number, now: number
  */
 export async function expireConfirmed(
   db: D1Database,
-  t: { retentionBefore: number; graceBefore: number; now: number },
+  t: { retentionBefore: number; graceBefore: number; now: number; grace: number },
   limit: number,
 ): Promise<number> {
   const expired = `upload_status = 'ready' AND (retired_timestamp IS NOT NULL OR confirmed_timestamp < ?
@@ -301,8 +306,8 @@ export async function expireConfirmed(
       [t.retentionBefore],
     ),
     db
-      .prepare(`UPDATE videos SET upload_status = 'deleted', deleted_timestamp = ?, sweep_due = MAX(presign_expires, ?) WHERE ${batch}`)
-      .bind(t.now, t.now, ...params),
+      .prepare(`UPDATE videos SET upload_status = 'deleted', deleted_timestamp = ?, sweep_due = MAX(presign_expires + ?, ?) WHERE ${batch}`)
+      .bind(t.now, t.grace, t.now, ...params),
   ]);
   return changed(results[1]);
 }
@@ -314,11 +319,11 @@ export interface SweepRow {
   upload_status: VideoRow['upload_status'];
 }
 
-/** Rows whose leftovers are due: their grants expired (plus the grace) before `before`. */
-export async function dueForSweep(db: D1Database, before: number, limit: number): Promise<SweepRow[]> {
+/** Rows whose leftovers are due at `now`: no grant can write their staging key any more. */
+export async function dueForSweep(db: D1Database, now: number, limit: number): Promise<SweepRow[]> {
   const { results } = await db
-    .prepare(`SELECT id, s3_key, s3_bucket, upload_status FROM videos WHERE sweep_due IS NOT NULL AND sweep_due < ? ORDER BY sweep_due, id LIMIT ?`)
-    .bind(before, limit)
+    .prepare(`SELECT id, s3_key, s3_bucket, upload_status FROM videos WHERE sweep_due IS NOT NULL AND sweep_due <= ? ORDER BY sweep_due, id LIMIT ?`)
+    .bind(now, limit)
     .all<SweepRow>();
   return results;
 }
@@ -327,17 +332,17 @@ export async function dueForSweep(db: D1Database, before: number, limit: number)
  * The sweep removed these rows' keys. A row swept as `ready` (staging key only) that was
  * deleted meanwhile stays due, so its final key is removed too.
  */
-export async function markSwept(db: D1Database, rows: readonly SweepRow[], before: number): Promise<void> {
+export async function markSwept(db: D1Database, rows: readonly SweepRow[], now: number): Promise<void> {
   if (rows.length === 0) return;
   const ready = rows.filter((r) => r.upload_status === 'ready').map((r) => r.id);
   const finished = rows.filter((r) => r.upload_status !== 'ready').map((r) => r.id);
   await db
     .prepare(
-      `UPDATE videos SET sweep_due = NULL WHERE sweep_due < ? AND (
+      `UPDATE videos SET sweep_due = NULL WHERE sweep_due <= ? AND (
          (id IN (SELECT value FROM json_each(?)) AND upload_status = 'ready')
          OR (id IN (SELECT value FROM json_each(?)) AND upload_status IN ('deleted', 'error')))`,
     )
-    .bind(before, JSON.stringify(ready), JSON.stringify(finished))
+    .bind(now, JSON.stringify(ready), JSON.stringify(finished))
     .run();
 }
 
