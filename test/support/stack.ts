@@ -91,14 +91,20 @@ export function multipartEtag(parts: readonly Uint8Array[]): string {
 /** The played key a staging key is copied to at confirm (what records and events hold). */
 export const finalKey = (staging: string): string => staging.replace(/^uploads\//, 'videos/');
 
-/**
- * A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist.
- * `key` is the played (final) key the records hold; `stagingKey` the one the grant named.
- */
-export async function uploadVideo(
+export interface StagedUpload {
+  ids: { assignmentid: number; submissionid: number };
+  token: string;
+  bytes: Buffer;
+  presign: { presigned_url: string; fields: Record<string, string>; s3_key: string };
+  /** The confirm request's body for these bytes. */
+  confirmBody: Record<string, unknown>;
+}
+
+/** The browser's half of an upload without the confirm: presign → POST to S3 (the staging key). */
+export async function stageVideo(
   stack: Stack,
   o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
-): Promise<{ key: string; stagingKey: string; videoid: number; receipt: string; bytes: Buffer; token: string; presign: { presigned_url: string; fields: Record<string, string> } }> {
+): Promise<StagedUpload> {
   const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
   const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, iss: o.iss, ...ids });
   const bytes = o.bytes ?? randomBytes(o.size ?? 2048);
@@ -107,14 +113,27 @@ export async function uploadVideo(
     body: { ...ids, filename: o.filename ?? 'clip.mp4', filesize: bytes.length, mimetype: o.mimetype ?? 'video/mp4' },
   });
   if (res.status !== 201) throw new Error(`upload-url: ${res.status} ${await res.text()}`);
-  const presign = (await res.json()) as { presigned_url: string; fields: Record<string, string>; s3_key: string };
+  const presign = (await res.json()) as StagedUpload['presign'];
   const posted = await postToS3(presign.presigned_url, presign.fields, bytes);
   if (!posted.ok) throw new Error(`S3 POST: ${posted.status} ${await posted.text()}`);
-  const confirm = await stack.edge.fetch('/api/confirm-upload', {
-    token: upload,
-    body: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, md5: md5Hex(bytes), duration: 3 },
-  });
+  return {
+    ids, token: upload, bytes, presign,
+    confirmBody: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, md5: md5Hex(bytes), duration: 3 },
+  };
+}
+
+/**
+ * A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist.
+ * `key` is the played (final) key the records hold; `stagingKey` the one the grant named.
+ */
+export async function uploadVideo(
+  stack: Stack,
+  o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
+): Promise<{ key: string; stagingKey: string; videoid: number; receipt: string; bytes: Buffer; token: string; presign: { presigned_url: string; fields: Record<string, string> } }> {
+  const staged = await stageVideo(stack, o);
+  const confirm = await stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: staged.confirmBody });
   if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${await confirm.text()}`);
   const { videoid, receipt } = (await confirm.json()) as { videoid: number; receipt: string };
-  return { key: finalKey(presign.s3_key), stagingKey: presign.s3_key, videoid, receipt, bytes, token: upload, presign };
+  const key = staged.presign.s3_key;
+  return { key: finalKey(key), stagingKey: key, videoid, receipt, bytes: staged.bytes, token: staged.token, presign: staged.presign };
 }
