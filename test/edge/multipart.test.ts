@@ -11,6 +11,7 @@ import type {
 } from '../../edge/src/contract';
 import { partSizeFor } from '../../edge/src/contract';
 import { errorOf, finalKey, multipartEtag, startStack, type Stack } from '../support/stack';
+import { multipartOp, sendMultipart } from '../support/multipart';
 import { token } from '../support/tokens';
 
 const MIB = 1024 * 1024;
@@ -188,5 +189,31 @@ describe('part size', () => {
     assert.equal(partSizeFor(5 * 1024 * MIB), 16 * MIB);
     assert.equal(partSizeFor(200 * 1024 * MIB), 21 * MIB);
     assert.ok(Math.ceil((200 * 1024 * MIB) / partSizeFor(200 * 1024 * MIB)) <= 10_000);
+  });
+});
+
+describe('confirm copies large objects part by part (UploadPartCopy)', () => {
+  let small: Stack;
+  before(async () => {
+    // Thresholds far below S3's 5 GiB so a test-sized file takes the multipart-copy path.
+    small = await startStack({ S3_COPY_MULTIPART_ABOVE_BYTES: String(8 * MIB), S3_COPY_PART_BYTES: String(5 * MIB) });
+  });
+  after(async () => {
+    await small?.close();
+  });
+
+  it('a 17 MiB upload is copied in 4 parts and plays byte for byte', async () => {
+    const bytes = randomBytes(17 * MIB);
+    const tok = await token(small.secrets.sharedSecret, { scope: 'upload', submissionid: 1020 });
+    const s = await sendMultipart(small, tok, { assignmentid: 10, submissionid: 1020 }, bytes);
+    assert.equal((await multipartOp(small, s, 'complete')).status, 200);
+    const confirm = await small.edge.fetch('/api/confirm-upload', { token: tok, body: s.confirmBody });
+    assert.equal(confirm.status, 200, await confirm.clone().text());
+    const head = await small.s3client.send(new HeadObjectCommand({ Bucket: small.s3.bucket, Key: finalKey(s.start.s3_key) }));
+    assert.match(head.ETag ?? '', /-4"$/, 'assembled from 4 copied parts');
+    assert.equal(head.ContentType, 'video/mp4');
+    const view = await token(small.secrets.sharedSecret, { scope: 'view', submissionid: 1020 });
+    const play = (await (await small.edge.fetch('/api/playback-url?submissionid=1020', { token: view })).json()) as PlaybackUrlResponse;
+    assert.deepEqual(Buffer.from(await (await fetch(play.signed_url)).arrayBuffer()).equals(bytes), true);
   });
 });
