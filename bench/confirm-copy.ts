@@ -5,7 +5,8 @@
  *   confirm — HeadObject + checksum check + copy + record, through the edge;
  * for both copy strategies, interleaved and repeated: one CopyObject, and a multipart copy
  * (UploadPartCopy, 512 MiB parts, 4 at a time). Sizes: BENCH_MIB (default 1024), runs:
- * BENCH_RUNS (default 3). Prints medians and ratios.
+ * BENCH_RUNS (default 3). Prints medians and ratios. The local S3 needs about 3 × BENCH_MIB
+ * free (the upload, its copy, and Ceph's deferred garbage collection of what was deleted).
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -56,6 +57,11 @@ try {
         const confirm = await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { ...ids, s3_key: presign.s3_key, filesize: SIZE, md5 } });
         if (confirm.status !== 200) throw new Error(`confirm ${confirm.status} ${await confirm.text()}`);
       });
+      // Free the space at once (final key deleted; staging already deleted by confirm): a local
+      // S3 on a small disk must not hold RUNS × 2 copies of the file.
+      const admin = await token(stack.secrets.sharedSecret, { scope: 'admin', sub: '2', role: 'admin' });
+      const video = (await stack.edge.db.prepare('SELECT id FROM videos WHERE submissionid = ?').bind(ids.submissionid).first<{ id: number }>())!;
+      await stack.edge.fetch(`/api/admin/videos/${video.id}`, { method: 'DELETE', token: admin });
       s.upload.push(up);
       s.confirm.push(ms / 1000);
       s.ratio.push(ms / 1000 / up);
