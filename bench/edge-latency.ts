@@ -5,7 +5,7 @@
  * client, so the figures are per-request latency, not throughput.
  */
 import type { UploadUrlResponse } from '../edge/src/contract';
-import { postToS3, startStack } from '../test/support/stack';
+import { postToS3, startStack, md5Hex } from '../test/support/stack';
 import { token } from '../test/support/tokens';
 import { percentile, row, time } from './stats';
 
@@ -38,7 +38,7 @@ try {
   }
   for (const key of keys) {
     samples['confirm-upload']!.push(await time(async () => {
-      const res = await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 1, s3_key: key, filesize: 1024 } });
+      const res = await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 1, s3_key: key, filesize: 1024, md5: md5Hex(new Uint8Array(1024)) } });
       if (res.status !== 200) throw new Error(`confirm ${res.status}`);
       await res.arrayBuffer();
     }));

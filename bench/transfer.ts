@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { PlaybackUrlResponse, UploadUrlResponse } from '../edge/src/contract';
-import { startStack } from '../test/support/stack';
+import { finalKey, md5Hex, startStack } from '../test/support/stack';
 import { token } from '../test/support/tokens';
 import { percentile, row } from './stats';
 
@@ -35,7 +35,9 @@ async function curlSeconds(args: string[]): Promise<number> {
 
 const dir = mkdtempSync(join(tmpdir(), 's3v-bench-'));
 const file = join(dir, 'video.mp4');
-writeFileSync(file, randomBytes(SIZE));
+const content = randomBytes(SIZE);
+writeFileSync(file, content);
+const md5 = md5Hex(content);
 const stack = await startStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '100000', RATE_LIMIT_PLAYBACKS_PER_HOUR: '100000' });
 try {
   const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1 });
@@ -54,10 +56,10 @@ try {
     const presign = (await res.json()) as UploadUrlResponse;
     const form = Object.entries(presign.fields).flatMap(([k, v]) => ['-F', `${k}=${v}`]);
     results['presigned POST']!.push(await curlSeconds([...form, '-F', `file=@${file};type=video/mp4`, presign.presigned_url]));
-    const confirm = await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 1, s3_key: presign.s3_key, filesize: SIZE } });
+    const confirm = await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 1, s3_key: presign.s3_key, filesize: SIZE, md5 } });
     if (confirm.status !== 200) throw new Error(`confirm ${confirm.status}`);
 
-    const getUrl = await getSignedUrl(stack.s3client, new GetObjectCommand({ Bucket: stack.s3.bucket, Key: presign.s3_key }), { expiresIn: 600 });
+    const getUrl = await getSignedUrl(stack.s3client, new GetObjectCommand({ Bucket: stack.s3.bucket, Key: finalKey(presign.s3_key) }), { expiresIn: 600 });
     results['GET S3 (baseline)']!.push(await curlSeconds([getUrl]));
     const play = (await (await stack.edge.fetch('/api/playback-url?submissionid=1', { token: view })).json()) as PlaybackUrlResponse;
     results['GET via CDN']!.push(await curlSeconds([play.signed_url]));

@@ -11,6 +11,8 @@ export interface Config {
     forcePathStyle: boolean;
     accessKeyId: string;
     secretAccessKey: string;
+    /** Confirm's server-side copy staging → final: sources above `multipartAbove` bytes go part by part. */
+    copy: { multipartAbove: number; partBytes: number };
   };
   cdn: {
     domain: string;
@@ -143,6 +145,11 @@ export function loadConfig(env: Env): Config {
       forcePathStyle,
       accessKeyId: required(env, 'AWS_ACCESS_KEY_ID'),
       secretAccessKey: required(env, 'AWS_SECRET_ACCESS_KEY'),
+      // S3's limits: one CopyObject up to 5 GiB, copy parts of 5 MiB to 5 GiB.
+      copy: {
+        multipartAbove: number(env, 'S3_COPY_MULTIPART_ABOVE_BYTES', 5 * 1024 ** 3, 0, 5 * 1024 ** 3),
+        partBytes: number(env, 'S3_COPY_PART_BYTES', 512 * 1024 ** 2, 5 * 1024 ** 2, 5 * 1024 ** 3),
+      },
     },
     cdn: {
       domain: required(env, 'CLOUDFRONT_DOMAIN').replace(/\/+$/, ''),

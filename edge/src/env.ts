@@ -18,6 +18,8 @@ export interface Env {
   S3_FORCE_PATH_STYLE?: string;
   AWS_ACCESS_KEY_ID: string;
   AWS_SECRET_ACCESS_KEY: string;
+  S3_COPY_MULTIPART_ABOVE_BYTES?: string;
+  S3_COPY_PART_BYTES?: string;
 
   CLOUDFRONT_DOMAIN: string;
   CLOUDFRONT_KEY_PAIR_ID: string;

@@ -35,13 +35,15 @@ describe('claim: a new video replaces the old one only when Moodle saves the for
     assert.deepEqual(await replace.json(), { success: true, videoid: second.videoid, replaced_videoid: first.videoid });
     assert.equal(await playing(200), second.videoid);
 
-    // Saving twice is harmless.
+    // Saving twice is harmless: the same answer, no second event.
     const again = await stack.edge.fetch('/api/claim', { token: await claimToken(200), body: { receipt: second.receipt } });
-    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), { success: true, videoid: second.videoid, replaced_videoid: first.videoid });
+    const claimEvents = await stack.edge.db.prepare("SELECT COUNT(*) AS n FROM events WHERE event_type = 'upload_claimed' AND s3_key = ?").bind(second.key).first<{ n: number }>();
+    assert.equal(claimEvents!.n, 1);
     // The replaced video's receipt can no longer be claimed back.
     const back = await errorOf(await stack.edge.fetch('/api/claim', { token: await claimToken(200), body: { receipt: first.receipt } }));
     assert.equal(back.status, 409);
-    assert.equal(back.code, 'UPLOAD_NOT_PENDING');
+    assert.equal(back.code, 'CLAIM_CONFLICT');
   });
 
   it('refuses a receipt for another submission, a forged one, and a browser upload token', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ListPartsCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, HeadObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import type {
   ConfirmUploadResponse,
   MultipartPartsResponse,
@@ -10,7 +10,8 @@ import type {
   PlaybackUrlResponse,
 } from '../../edge/src/contract';
 import { partSizeFor } from '../../edge/src/contract';
-import { errorOf, startStack, type Stack } from '../support/stack';
+import { errorOf, finalKey, multipartEtag, startStack, type Stack } from '../support/stack';
+import { multipartOp, sendMultipart } from '../support/multipart';
 import { token } from '../support/tokens';
 
 const MIB = 1024 * 1024;
@@ -68,7 +69,8 @@ describe('multipart upload through the real S3', () => {
     const rest = await sign(tok, 1000, s.s3_key, [2]);
     await putPart(rest['2']!, bytes.subarray(s.part_size));
 
-    const confirmEarly = await errorOf(await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1000, s3_key: s.s3_key, filesize: size } }));
+    const md5 = multipartEtag([bytes.subarray(0, s.part_size), bytes.subarray(s.part_size)]);
+    const confirmEarly = await errorOf(await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1000, s3_key: s.s3_key, filesize: size, md5 } }));
     assert.equal(confirmEarly.code, 'OBJECT_NOT_UPLOADED', 'nothing to confirm before completion');
 
     const done = await op(tok, 'complete', 1000, s.s3_key);
@@ -76,9 +78,11 @@ describe('multipart upload through the real S3', () => {
     const again = await op(tok, 'complete', 1000, s.s3_key);
     assert.equal(again.status, 200, 'completing twice is harmless');
 
-    const confirm = await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1000, s3_key: s.s3_key, filesize: size, duration: 60 } });
+    const confirm = await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1000, s3_key: s.s3_key, filesize: size, md5, duration: 60 } });
     assert.equal(confirm.status, 200, await confirm.clone().text());
-    assert.ok(((await confirm.json()) as ConfirmUploadResponse).receipt);
+    const confirmed = (await confirm.json()) as ConfirmUploadResponse;
+    assert.ok(confirmed.receipt);
+    assert.equal(confirmed.md5, md5, 'the composite ETag is what is checked and stored');
 
     const view = await token(stack.secrets.sharedSecret, { scope: 'view', submissionid: 1000 });
     const play = (await (await stack.edge.fetch('/api/playback-url?submissionid=1000', { token: view })).json()) as PlaybackUrlResponse;
@@ -132,11 +136,50 @@ describe('multipart upload through the real S3', () => {
     const s = await start(tok, 1006, 20 * MIB);
     await putPart((await sign(tok, 1006, s.s3_key, [1]))['1']!, randomBytes(16 * MIB));
     const day = 86400;
-    await stack.edge.db.prepare('UPDATE videos SET presign_expires = presign_expires - ? WHERE s3_key = ?').bind(2 * day, s.s3_key).run();
+    await stack.edge.db.prepare('UPDATE videos SET presign_expires = presign_expires - ? WHERE s3_key = ?').bind(2 * day, finalKey(s.s3_key)).run();
     await stack.edge.scheduled(new Date());
-    const row = await stack.edge.db.prepare('SELECT upload_status, multipart_upload_id FROM videos WHERE s3_key = ?').bind(s.s3_key).first();
+    const row = await stack.edge.db.prepare('SELECT upload_status, multipart_upload_id FROM videos WHERE s3_key = ?').bind(finalKey(s.s3_key)).first();
     assert.deepEqual(row, { upload_status: 'error', multipart_upload_id: null });
     await assert.rejects(stack.s3client.send(new ListPartsCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id })));
+  });
+});
+
+describe('multipart complete across a crash between S3 and the record', () => {
+  /** The worker died after S3 assembled the object but before D1 heard of it. */
+  async function assembledBehindTheEdge(submissionid: number): Promise<{ s: MultipartStartResponse; tok: string; bytes: Buffer }> {
+    const size = 17 * MIB;
+    const bytes = randomBytes(size);
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid });
+    const s = await start(tok, submissionid, size);
+    const urls = await sign(tok, submissionid, s.s3_key, [1, 2]);
+    const etags = [await putPart(urls['1']!, bytes.subarray(0, s.part_size)), await putPart(urls['2']!, bytes.subarray(s.part_size))];
+    await stack.s3client.send(new CompleteMultipartUploadCommand({
+      Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id,
+      MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) },
+    }));
+    return { s, tok, bytes };
+  }
+
+  it('completing again finds the assembled object and answers success; confirm then works', async () => {
+    const { s, tok, bytes } = await assembledBehindTheEdge(1010);
+    const done = await op(tok, 'complete', 1010, s.s3_key);
+    assert.equal(done.status, 200, await done.clone().text());
+    const row = await stack.edge.db.prepare('SELECT upload_status, multipart_upload_id, assembled_timestamp FROM videos WHERE s3_key = ?').bind(finalKey(s.s3_key)).first<Record<string, unknown>>();
+    assert.equal(row!.upload_status, 'pending');
+    assert.equal(row!.multipart_upload_id, null);
+    assert.ok(row!.assembled_timestamp, 'recorded as assembled');
+    assert.equal((await op(tok, 'complete', 1010, s.s3_key)).status, 200, 'and again');
+    const md5 = multipartEtag([bytes.subarray(0, s.part_size), bytes.subarray(s.part_size)]);
+    const confirm = await stack.edge.fetch('/api/confirm-upload', { token: tok, body: { assignmentid: 10, submissionid: 1010, s3_key: s.s3_key, filesize: bytes.length, md5 } });
+    assert.equal(confirm.status, 200, await confirm.clone().text());
+  });
+
+  it('the cron marks such an upload, never completed through the edge, error and removes its object', async () => {
+    const { s } = await assembledBehindTheEdge(1011);
+    await stack.edge.scheduled(new Date(Date.parse(s.resumable_until) + 60_000));
+    const row = await stack.edge.db.prepare('SELECT upload_status, multipart_upload_id FROM videos WHERE s3_key = ?').bind(finalKey(s.s3_key)).first();
+    assert.deepEqual(row, { upload_status: 'error', multipart_upload_id: null });
+    await assert.rejects(stack.s3client.send(new HeadObjectCommand({ Bucket: stack.s3.bucket, Key: s.s3_key })), /NotFound/);
   });
 });
 
@@ -146,5 +189,31 @@ describe('part size', () => {
     assert.equal(partSizeFor(5 * 1024 * MIB), 16 * MIB);
     assert.equal(partSizeFor(200 * 1024 * MIB), 21 * MIB);
     assert.ok(Math.ceil((200 * 1024 * MIB) / partSizeFor(200 * 1024 * MIB)) <= 10_000);
+  });
+});
+
+describe('confirm copies large objects part by part (UploadPartCopy)', () => {
+  let small: Stack;
+  before(async () => {
+    // Thresholds far below S3's 5 GiB so a test-sized file takes the multipart-copy path.
+    small = await startStack({ S3_COPY_MULTIPART_ABOVE_BYTES: String(8 * MIB), S3_COPY_PART_BYTES: String(5 * MIB) });
+  });
+  after(async () => {
+    await small?.close();
+  });
+
+  it('a 17 MiB upload is copied in 4 parts and plays byte for byte', async () => {
+    const bytes = randomBytes(17 * MIB);
+    const tok = await token(small.secrets.sharedSecret, { scope: 'upload', submissionid: 1020 });
+    const s = await sendMultipart(small, tok, { assignmentid: 10, submissionid: 1020 }, bytes);
+    assert.equal((await multipartOp(small, s, 'complete')).status, 200);
+    const confirm = await small.edge.fetch('/api/confirm-upload', { token: tok, body: s.confirmBody });
+    assert.equal(confirm.status, 200, await confirm.clone().text());
+    const head = await small.s3client.send(new HeadObjectCommand({ Bucket: small.s3.bucket, Key: finalKey(s.start.s3_key) }));
+    assert.match(head.ETag ?? '', /-4"$/, 'assembled from 4 copied parts');
+    assert.equal(head.ContentType, 'video/mp4');
+    const view = await token(small.secrets.sharedSecret, { scope: 'view', submissionid: 1020 });
+    const play = (await (await small.edge.fetch('/api/playback-url?submissionid=1020', { token: view })).json()) as PlaybackUrlResponse;
+    assert.deepEqual(Buffer.from(await (await fetch(play.signed_url)).arrayBuffer()).equals(bytes), true);
   });
 });

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { playbackCorsConfig } from '../../infra/playback-cors';
 import { startCdn } from '../../local/cdn/server';
+import { createTestBucket, dropTestBucket } from './bucket';
 import { DEFAULT_ALLOWED_ORIGIN, startEdge, type Edge } from './edge';
 import type { KvMode } from './production-kv';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
@@ -10,13 +11,17 @@ import { token } from './tokens';
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
 /**
- * Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3. The stand-in's
- * CORS policy allows the worker's ALLOWED_ORIGINS, as the deployed response headers policy does.
- * `kv`: see production-kv.ts; `invalidationMs`: how long the stand-in keeps invalidations in progress.
+ * Worker (workerd, local D1 + KV) + CDN stand-in, both on the real local S3, in a bucket of
+ * the stack's own (so bucket-wide invariants are exact), dropped with all it holds on close.
+ * The stand-in's CORS policy allows the worker's ALLOWED_ORIGINS, as the deployed response
+ * headers policy does. `kv`: see production-kv.ts; `invalidationMs`: how long the stand-in keeps
+ * invalidations in progress.
  */
 export async function startStack(vars: Record<string, string> = {}, options: { kv?: KvMode; invalidationMs?: number } = {}) {
   const secrets = generateSecrets();
-  const s3 = s3Env();
+  const s3: S3Env = { ...s3Env(), bucket: `s3v-test-${randomBytes(6).toString('hex')}` };
+  const s3client = testS3Client(s3);
+  await createTestBucket(s3client, s3.bucket);
   const distributionId = `E${randomBytes(6).toString('hex').toUpperCase()}`;
   const cdn = await startCdn({
     port: 0,
@@ -38,6 +43,7 @@ export async function startStack(vars: Record<string, string> = {}, options: { k
     });
   } catch (err) {
     await cdn.close();
+    await dropTestBucket(s3client, s3.bucket);
     throw err;
   }
   return {
@@ -45,11 +51,12 @@ export async function startStack(vars: Record<string, string> = {}, options: { k
     cdn,
     distributionId,
     s3,
-    s3client: testS3Client(s3),
+    s3client,
     secrets,
     async close() {
       await edge.dispose();
       await cdn.close();
+      await dropTestBucket(s3client, s3.bucket);
     },
   };
 }
@@ -81,11 +88,32 @@ export async function errorOf(res: Response): Promise<{ status: number; code: st
   return { status: res.status, ...body.error };
 }
 
-/** A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist. */
-export async function uploadVideo(
+/** S3's ETag for bytes sent in one request: their MD5 in hex (what confirm's `md5` carries). */
+export const md5Hex = (bytes: Uint8Array): string => createHash('md5').update(bytes).digest('hex');
+
+/** S3's ETag for a multipart object: the MD5 of the parts' binary MD5s, `-`, the part count. */
+export function multipartEtag(parts: readonly Uint8Array[]): string {
+  const digests = parts.map((p) => createHash('md5').update(p).digest());
+  return `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts.length}`;
+}
+
+/** The played key a staging key is copied to at confirm (what records and events hold). */
+export const finalKey = (staging: string): string => staging.replace(/^uploads\//, 'videos/');
+
+export interface StagedUpload {
+  ids: { assignmentid: number; submissionid: number };
+  token: string;
+  bytes: Buffer;
+  presign: { presigned_url: string; fields: Record<string, string>; s3_key: string };
+  /** The confirm request's body for these bytes. */
+  confirmBody: Record<string, unknown>;
+}
+
+/** The browser's half of an upload without the confirm: presign → POST to S3 (the staging key). */
+export async function stageVideo(
   stack: Stack,
   o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
-): Promise<{ key: string; videoid: number; receipt: string; bytes: Buffer; token: string }> {
+): Promise<StagedUpload> {
   const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
   const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, iss: o.iss, ...ids });
   const bytes = o.bytes ?? randomBytes(o.size ?? 2048);
@@ -94,14 +122,27 @@ export async function uploadVideo(
     body: { ...ids, filename: o.filename ?? 'clip.mp4', filesize: bytes.length, mimetype: o.mimetype ?? 'video/mp4' },
   });
   if (res.status !== 201) throw new Error(`upload-url: ${res.status} ${await res.text()}`);
-  const presign = (await res.json()) as { presigned_url: string; fields: Record<string, string>; s3_key: string };
+  const presign = (await res.json()) as StagedUpload['presign'];
   const posted = await postToS3(presign.presigned_url, presign.fields, bytes);
   if (!posted.ok) throw new Error(`S3 POST: ${posted.status} ${await posted.text()}`);
-  const confirm = await stack.edge.fetch('/api/confirm-upload', {
-    token: upload,
-    body: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, duration: 3 },
-  });
+  return {
+    ids, token: upload, bytes, presign,
+    confirmBody: { ...ids, s3_key: presign.s3_key, filesize: bytes.length, md5: md5Hex(bytes), duration: 3 },
+  };
+}
+
+/**
+ * A whole real upload (presign → POST to S3 → confirm), for tests that need a video to exist.
+ * `key` is the played (final) key the records hold; `stagingKey` the one the grant named.
+ */
+export async function uploadVideo(
+  stack: Stack,
+  o: { sub?: string; submissionid?: number; assignmentid?: number; courseid?: number; size?: number; bytes?: Buffer; filename?: string; mimetype?: string; iss?: string } = {},
+): Promise<{ key: string; stagingKey: string; videoid: number; receipt: string; bytes: Buffer; token: string; presign: { presigned_url: string; fields: Record<string, string> } }> {
+  const staged = await stageVideo(stack, o);
+  const confirm = await stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: staged.confirmBody });
   if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${await confirm.text()}`);
   const { videoid, receipt } = (await confirm.json()) as { videoid: number; receipt: string };
-  return { key: presign.s3_key, videoid, receipt, bytes, token: upload };
+  const key = staged.presign.s3_key;
+  return { key: finalKey(key), stagingKey: key, videoid, receipt, bytes: staged.bytes, token: staged.token, presign: staged.presign };
 }

@@ -1,174 +1,154 @@
-import type { Config } from '../config';
-import { insertEvent, logEvent } from '../services/events';
-import { invalidate } from '../services/cdn';
-import { abortMultipart, deleteObjects, s3Client } from '../services/s3';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config';
+import { logEvent } from '../services/events';
+import { stagingKeyOf } from '../services/object-keys';
+import { abortMultipart, deleteObjects, s3Client } from '../services/s3';
+import {
+  abandonExpired,
+  clearMultipartUploadId,
+  dueForSweep,
+  expireConfirmed,
+  markSwept,
+  multipartToAbort,
+  type SweepRow,
+} from '../services/video-states';
 
 export interface CleanupReport {
+  /** Pending sessions whose grants expired unused → error. */
   abandoned: number;
+  /** Confirmed videos past retention, replaced or never claimed → deleted. */
   deleted: number;
+  /** Rows whose leftover keys the sweep removed. */
+  swept: number;
+  /** Multipart uploads of finished rows aborted. */
+  aborted: number;
   failed: number;
   batches: number;
-  /** True when the run stopped at its batch budget; the next run continues. */
+  /** True when a phase stopped at its batch budget; the next run continues. */
   more: boolean;
+  /** Why the run stopped early (S3 or D1 down); the run is still logged. */
   error?: string;
 }
 
-interface Candidate {
-  id: number;
-  s3_key: string;
-  s3_bucket: string;
-  site: string;
-  userid: string;
-  assignmentid: number;
-  submissionid: number;
-  file_size: number | null;
-  multipart_upload_id: string | null;
-  reason: string;
-}
-
 const SYSTEM_USER = '0';
+/** DeleteObjects takes at most 1000 keys. */
+const DELETE_OBJECTS_MAX = 1000;
 
 /**
- * The daily cron: removes what nobody should keep paying for, in bounded
- * batches so one invocation stays within a Worker's subrequest and D1 query
- * limits at any table size. Every step is idempotent (S3 deletes of missing
- * keys succeed, updates are conditional on the old status), so a run that
- * dies half way is finished by the next one.
+ * The daily cron, in four phases, each bounded so one invocation stays within a Worker's
+ * subrequest and D1 limits at any table size (the rest waits for the next run):
+ *
+ * 1. abandon — pending sessions whose grants expired (plus the grace) become `error`;
+ * 2. expire — confirmed videos past retention, replaced, or never claimed become `deleted`;
+ * 3. abort — finished rows that still name a multipart upload get it aborted;
+ * 4. sweep — every row that is no longer pending and has leftovers due (its grants expired
+ *    since it was last swept) loses its staging key, and, when deleted or error, its final
+ *    key again: an object re-sent with an old grant, or left by a crash, never outlives the
+ *    next run.
+ *
+ * Phases 1 and 2 only change records (each change conditional, with its event in the same
+ * transaction); phase 4 deletes what those records no longer keep. So a run that dies half way
+ * leaves rows still due, and the next run finishes them. Only deletes a person asked for
+ * invalidate the CDN: these keys are never reused, and a cached copy is only reachable with a
+ * live signed URL, which nobody gets for a deleted video.
+ *
+ * Every run logs `cleanup_run` with its counts, a failed one with its error too; a failed run
+ * then throws so Workers records the invocation as failed.
  */
 export async function runCleanup(db: D1Database, config: Config, now: number): Promise<CleanupReport> {
-  const s3 = s3Client(config.s3);
-  const report: CleanupReport = { abandoned: 0, deleted: 0, failed: 0, batches: 0, more: false };
-  const abandonedBefore = now - config.abandonedGraceHours * 3600;
-  const retentionBefore = config.retentionDays > 0 ? now - config.retentionDays * 86400 : 0;
-  const graceBefore = now - config.unclaimedGraceDays * 86400;
+  const report: CleanupReport = { abandoned: 0, deleted: 0, swept: 0, aborted: 0, failed: 0, batches: 0, more: false };
+  try {
+    await phases(db, config, now, report);
+  } catch (err) {
+    report.error = err instanceof Error ? err.message : String(err);
+    await logRun(db, report, now);
+    throw err;
+  }
+  await logRun(db, report, now);
+  return report;
+}
 
-  // Multipart uploads left idle: abort each (one call apiece, so a bounded number per run).
-  const idle = await candidates(
-    db,
-    `upload_status = 'pending' AND multipart_upload_id IS NOT NULL AND presign_expires < ?`,
-    [abandonedBefore],
-    "'abandoned'",
-    [],
-    config.cleanup.maxAborts,
-  );
-  for (const v of idle) {
+function logRun(db: D1Database, report: CleanupReport, now: number): Promise<void> {
+  return logEvent(db, {
+    site: '*', userid: SYSTEM_USER, user_role: 'system', event_type: 'cleanup_run',
+    error_code: report.error ? 'CLEANUP_FAILED' : null, error_message: report.error ?? null,
+    error_context: { ...report }, timestamp: now,
+  });
+}
+
+async function phases(db: D1Database, config: Config, now: number, report: CleanupReport): Promise<void> {
+  const s3 = s3Client(config.s3);
+  const { batchSize, maxBatches, maxAborts } = config.cleanup;
+  // Grants are checked when a write starts, so one started just before expiry may still be landing.
+  const grace = config.abandonedGraceHours * 3600;
+  const graceBefore = now - grace;
+  const retentionBefore = config.retentionDays > 0 ? now - config.retentionDays * 86400 : 0;
+  const unclaimedBefore = now - config.unclaimedGraceDays * 86400;
+
+  /** Runs `step` (which returns how many rows it handled) until a short batch or the budget. */
+  const batches = async (step: () => Promise<number>): Promise<void> => {
+    for (let n = 0; ; n++) {
+      if (n === maxBatches) {
+        report.more = true;
+        return;
+      }
+      const handled = await step();
+      if (handled > 0) report.batches++;
+      if (handled < batchSize) return;
+    }
+  };
+
+  await batches(async () => {
+    const n = await abandonExpired(db, graceBefore, grace, batchSize);
+    report.abandoned += n;
+    return n;
+  });
+
+  await batches(async () => {
+    const n = await expireConfirmed(db, { retentionBefore, graceBefore: unclaimedBefore, now, grace }, batchSize);
+    report.deleted += n;
+    return n;
+  });
+
+  // One call per upload, so a bounded number per run; the bucket's lifecycle rule is the backstop.
+  for (const v of await multipartToAbort(db, maxAborts)) {
     try {
-      await abortMultipart(s3, v.s3_bucket, v.s3_key, v.multipart_upload_id!);
+      await abortMultipart(s3, v.s3_bucket, stagingKeyOf(v.s3_key), v.multipart_upload_id);
     } catch {
       report.failed++;
       continue;
     }
-    await db
-      .prepare(`UPDATE videos SET upload_status = 'error', error_message = 'abandoned: the upload was never finished',
-           multipart_upload_id = NULL WHERE id = ? AND upload_status = 'pending'`)
-      .bind(v.id)
-      .run();
-    report.abandoned++;
+    await clearMultipartUploadId(db, v.id, v.multipart_upload_id);
+    report.aborted++;
   }
 
-  // Pending uploads whose POST policy expired (plus a grace for uploads started just before expiry).
-  while (report.batches < config.cleanup.maxBatches) {
-    const batch = await candidates(
-      db,
-      `upload_status = 'pending' AND multipart_upload_id IS NULL AND presign_expires < ?`,
-      [abandonedBefore],
-      "'abandoned'",
-      [],
-      config.cleanup.batchSize,
-    );
-    if (batch.length === 0) break;
-    report.batches++;
-    const ok = await purge(s3, batch, report);
-    await markAll(db, ok, `UPDATE videos SET upload_status = 'error', error_message = 'abandoned: the upload was never confirmed'
-       WHERE upload_status = 'pending' AND id IN (SELECT value FROM json_each(?))`, []);
-    report.abandoned += ok.length;
-    if (ok.length < batch.length) break;
-  }
-
-  // Confirmed videos: past retention, replaced by a newer one, or never claimed by Moodle within the grace period.
-  while (report.batches < config.cleanup.maxBatches) {
-    const batch = await candidates(
-      db,
-      `upload_status = 'ready' AND (retired_timestamp IS NOT NULL OR confirmed_timestamp < ?
-         OR (claimed_timestamp IS NULL AND confirmed_timestamp < ?))`,
-      [retentionBefore, graceBefore],
-      `CASE WHEN retired_timestamp IS NOT NULL THEN 'replaced'
-            WHEN confirmed_timestamp < ? THEN 'retention' ELSE 'unclaimed' END`,
-      [retentionBefore],
-      config.cleanup.batchSize,
-    );
-    if (batch.length === 0) break;
-    report.batches++;
-    const ok = await purge(s3, batch, report);
-    try {
-      await invalidate(config.cdn, config.s3, ok.map((v) => v.s3_key));
-    } catch (err) {
-      // Rows stay 'ready' so the next run deletes (a no-op) and invalidates them again.
-      report.failed += ok.length;
-      report.error = err instanceof Error ? err.message : String(err);
-      break;
-    }
-    await markAll(db, ok, `UPDATE videos SET upload_status = 'deleted', deleted_timestamp = ?
-       WHERE upload_status = 'ready' AND id IN (SELECT value FROM json_each(?))`, [now]);
-    if (ok.length > 0) {
-      await db.batch(
-        ok.map((v) =>
-          insertEvent(db, {
-            site: v.site, userid: v.userid, user_role: 'system', event_type: 'video_deletion',
-            assignmentid: v.assignmentid, submissionid: v.submissionid, s3_key: v.s3_key,
-            file_size: v.file_size, error_context: { reason: v.reason }, timestamp: now,
-          }),
-        ),
-      );
-    }
-    report.deleted += ok.length;
-    if (ok.length < batch.length) break;
-  }
-
-  report.more = report.batches >= config.cleanup.maxBatches;
-  await logEvent(db, {
-    site: '*', userid: SYSTEM_USER, user_role: 'system', event_type: 'cleanup_run',
-    error_context: { ...report }, timestamp: now,
+  await batches(async () => {
+    const due = await dueForSweep(db, now, batchSize);
+    const swept = await sweep(s3, due, report);
+    await markSwept(db, swept, now);
+    report.swept += swept.length;
+    // Rows that failed stay due: stop rather than select them again in this run.
+    return swept.length < due.length ? 0 : due.length;
   });
-  return report;
 }
 
-async function candidates(
-  db: D1Database,
-  where: string,
-  params: number[],
-  reasonSql: string,
-  reasonParams: number[],
-  limit: number,
-): Promise<Candidate[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT id, s3_key, s3_bucket, site, userid, assignmentid, submissionid, file_size, multipart_upload_id, ${reasonSql} AS reason
-       FROM videos WHERE ${where} ORDER BY id LIMIT ?`,
-    )
-    .bind(...reasonParams, ...params, limit)
-    .all<Candidate>();
-  return results;
-}
-
-/** Deletes the batch's objects; returns the rows whose object is now gone. */
-async function purge(s3: S3Client, batch: Candidate[], report: CleanupReport): Promise<Candidate[]> {
-  const byBucket = new Map<string, Candidate[]>();
-  for (const v of batch) byBucket.set(v.s3_bucket, [...(byBucket.get(v.s3_bucket) ?? []), v]);
-  const ok: Candidate[] = [];
-  for (const [bucket, rows] of byBucket) {
-    const { failed } = await deleteObjects(s3, bucket, rows.map((v) => v.s3_key));
-    for (const v of rows) {
-      if (failed.has(v.s3_key)) report.failed++;
-      else ok.push(v);
+/** Deletes each row's leftovers; returns the rows whose every key is now gone. */
+async function sweep(s3: S3Client, rows: SweepRow[], report: CleanupReport): Promise<SweepRow[]> {
+  const keysOf = (r: SweepRow) => (r.upload_status === 'ready' ? [stagingKeyOf(r.s3_key)] : [stagingKeyOf(r.s3_key), r.s3_key]);
+  const byBucket = new Map<string, SweepRow[]>();
+  for (const r of rows) byBucket.set(r.s3_bucket, [...(byBucket.get(r.s3_bucket) ?? []), r]);
+  const done: SweepRow[] = [];
+  for (const [bucket, group] of byBucket) {
+    const keys = group.flatMap(keysOf);
+    const failed = new Set<string>();
+    for (let i = 0; i < keys.length; i += DELETE_OBJECTS_MAX) {
+      const result = await deleteObjects(s3, bucket, keys.slice(i, i + DELETE_OBJECTS_MAX));
+      for (const key of result.failed.keys()) failed.add(key);
+    }
+    for (const r of group) {
+      if (keysOf(r).some((k) => failed.has(k))) report.failed++;
+      else done.push(r);
     }
   }
-  return ok;
-}
-
-/** One statement per batch: D1 allows 100 bound parameters, so ids travel as one JSON array. */
-async function markAll(db: D1Database, rows: Candidate[], sql: string, params: number[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.prepare(sql).bind(...params, JSON.stringify(rows.map((v) => v.id))).run();
+  return done;
 }

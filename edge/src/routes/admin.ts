@@ -13,11 +13,13 @@ import { requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
-import { insertEvent, stats } from '../services/events';
+import { stats } from '../services/events';
 import { invalidate } from '../services/cdn';
-import { deleteObjects, s3Client } from '../services/s3';
+import { s3Client } from '../services/s3';
 import { storageChecks } from '../services/storage-health';
-import { findById, listVideos, markDeleted, toAdminVideo } from '../services/videos';
+import { removeObjects } from '../services/video-objects';
+import { remove } from '../services/video-states';
+import { findById, listVideos, toAdminVideo } from '../services/videos';
 
 export const admin = new Hono<AppEnv>();
 admin.use('*', requireToken('admin'));
@@ -52,36 +54,31 @@ admin.get('/videos', async (c) => {
   return c.json<AdminVideosResponse>({ videos: rows.map(toAdminVideo), total, page, perpage });
 });
 
+/**
+ * Deleting is idempotent: storage first (final key, staging key, an open multipart upload),
+ * then the CDN (the invalidation's reference is derived from the key, so parallel deletes get
+ * the same one), then the conditional transition, which logs `video_deletion` once. Every
+ * caller — first, repeated or parallel — gets the same answer.
+ */
 admin.delete('/videos/:id', async (c) => {
   const { config, now, claims } = c.var;
+  const db = c.env.DB;
   const id = queryInt(c.req.param('id'), 'id', 1, Number.MAX_SAFE_INTEGER);
-  const video = await findById(c.env.DB, claims.iss, id);
+  const video = await findById(db, claims.iss, id);
   if (!video) throw new ApiError('VIDEO_NOT_FOUND', `There is no video ${id}.`);
-  if (video.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', `Video ${id} was already deleted.`);
-  // Storage first: a record marked deleted whose bytes remain would be a leak nobody sees.
-  const { failed } = await deleteObjects(s3Client(config.s3), video.s3_bucket, [video.s3_key]);
-  if (failed.size > 0) {
-    throw new ApiError('STORAGE_ERROR', `Storage refused to delete the video (${[...failed.values()].join(', ')}).`);
+  if (video.upload_status !== 'deleted') {
+    // Storage first: a record marked deleted whose bytes remain would be a leak nobody sees.
+    await removeObjects(s3Client(config.s3), video);
+    // Only deletes a person asks for invalidate: a cached copy must stop being served now.
+    // A refusal ("not now": CloudFront's in-progress limit) still deletes; the answer says so.
+    const invalidation = await invalidate(config.cdn, config.s3, [video.s3_key]);
+    const invalidationId = invalidation.status === 'created' ? invalidation.id : null;
+    await remove(db, video.id, { now, grace: config.abandonedGraceHours * 3600, reason: 'admin', by: claims.sub, invalidationId }, { user_role: claims.role });
   }
-  // Only admin (and privacy) deletes invalidate: the person asking wants the video gone now.
-  // A refusal ("not now": CloudFront's in-progress limit) still deletes; the answer says so.
-  const invalidation = await invalidate(config.cdn, config.s3, [video.s3_key]);
-  const invalidationId = invalidation.status === 'created' ? invalidation.id : null;
-  await c.env.DB.batch([
-    markDeleted(c.env.DB, video.id, now),
-    insertEvent(c.env.DB, {
-      site: claims.iss, userid: video.userid, user_role: claims.role, event_type: 'video_deletion',
-      assignmentid: video.assignmentid, submissionid: video.submissionid, s3_key: video.s3_key,
-      file_size: video.file_size, error_context: {
-        by: claims.sub, reason: 'admin', invalidation: invalidationId,
-        ...(invalidation.status === 'refused' ? { invalidation_refused: invalidation.reason } : {}),
-      },
-      timestamp: now,
-    }),
-  ]);
-  return c.json<AdminDeleteResponse>({
-    success: true, videoid: video.id, invalidation_id: invalidationId, invalidation: invalidation.status,
-  });
+  const current = (await findById(db, claims.iss, id))!;
+  // Derived from what was stored, so a repeated or parallel delete gets the same answer.
+  const invalidation = current.invalidation_id ? 'created' : config.cdn.distributionId ? 'refused' : 'none';
+  return c.json<AdminDeleteResponse>({ success: true, videoid: current.id, invalidation_id: current.invalidation_id, invalidation });
 });
 
 /** The deployment against the live bucket: region and versioning, each with what to change. */

@@ -4,13 +4,17 @@ import { requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { readJsonObject, text } from '../http/validate';
-import { insertEvent } from '../services/events';
 import { verifyReceipt } from '../services/tokens';
-import { claimStatements, currentClaimed, findById } from '../services/videos';
+import { claim as claimVideo } from '../services/video-states';
+import { findById, replacedBy } from '../services/videos';
 
 /**
  * Moodle's server calls this when a student saves the submission form: only
- * then does the new video replace the one the teacher sees.
+ * then does the new video replace the one the teacher sees. The answer is
+ * decided by the state after the (conditional) transition: 200 means this video
+ * is the submission's one claimed, unretired video; a claim that lost a race
+ * (a newer confirm retired it, an admin deleted it) is 409 and Moodle keeps
+ * its old link. Repeated and parallel claims get the same answer and one event.
  */
 export const claim = new Hono<AppEnv>();
 
@@ -26,20 +30,12 @@ claim.post('/claim', requireToken('claim'), async (c) => {
   const video = await findById(db, claims.iss, receipt.videoid);
   if (!video || video.s3_key !== receipt.s3_key) throw new ApiError('VIDEO_NOT_FOUND', 'The video of this receipt does not exist.');
   if (video.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', 'The video of this receipt has been deleted; upload it again.');
-  if (video.retired_timestamp !== null) {
-    throw new ApiError('UPLOAD_NOT_PENDING', 'A newer video has replaced this one; save the page with the newer upload.');
+
+  await claimVideo(db, video, now, { user_role: claims.role });
+  const current = (await findById(db, claims.iss, video.id))!;
+  if (current.upload_status === 'ready' && current.claimed_timestamp !== null && current.retired_timestamp === null) {
+    return c.json<ClaimResponse>({ success: true, videoid: current.id, replaced_videoid: await replacedBy(db, current.id) });
   }
-  const previous = await currentClaimed(db, claims.iss, claims.submissionid);
-  if (previous?.id === video.id) {
-    return c.json<ClaimResponse>({ success: true, videoid: video.id, replaced_videoid: null });
-  }
-  await db.batch([
-    ...claimStatements(db, video, now),
-    insertEvent(db, {
-      site: claims.iss, userid: video.userid, user_role: claims.role, event_type: 'upload_claimed',
-      assignmentid: video.assignmentid, submissionid: video.submissionid, s3_key: video.s3_key,
-      file_size: video.file_size, error_context: previous ? { replaced_videoid: previous.id } : null, timestamp: now,
-    }),
-  ]);
-  return c.json<ClaimResponse>({ success: true, videoid: video.id, replaced_videoid: previous?.id ?? null });
+  if (current.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', 'The video of this receipt has been deleted; upload it again.');
+  throw new ApiError('CLAIM_CONFLICT', 'A newer video has replaced this one; save the page with the newer upload.');
 });

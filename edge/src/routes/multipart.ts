@@ -12,8 +12,11 @@ import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { int, queryInt, readJsonObject, text, type Fields } from '../http/validate';
-import { abortMultipart, completeMultipart, createMultipart, headObject, listParts, presignParts, s3Client } from '../services/s3';
+import { finalKeyOf, stagingKeyOf } from '../services/object-keys';
+import { completeMultipart, createMultipart, headObject, listParts, presignParts, s3Client } from '../services/s3';
 import { beginUpload, parseUploadRequest } from '../services/upload-session';
+import { removeObjects } from '../services/video-objects';
+import { clearMultipartUploadId, extendGrants, fail, markAssembled, setMultipartUploadId } from '../services/video-states';
 import { findOwnUpload, type VideoRow } from '../services/videos';
 
 /**
@@ -21,7 +24,9 @@ import { findOwnUpload, type VideoRow } from '../services/videos';
  * PUTs, in parallel, each retried alone, and an interrupted upload resumes
  * from the parts S3 already holds. S3 cannot pin a total size on multipart
  * the way a POST policy does, so `complete` checks every part against the
- * declared size before it assembles anything.
+ * declared size before it assembles anything. Everything here works on the
+ * staging key (`s3_key` in requests and answers); confirm copies it to the
+ * final key. Records change only through `video-states`.
  */
 export const multipart = new Hono<AppEnv>();
 multipart.use('*', requireToken('upload'));
@@ -36,14 +41,21 @@ const partCount = (filesize: number) => Math.ceil(filesize / partSizeFor(filesiz
 const resumableUntil = (signedUntil: number, graceHours: number, startedAt: number, abortAfterDays: number) =>
   new Date(Math.min(signedUntil + graceHours * 3600, startedAt + abortAfterDays * 86400) * 1000).toISOString();
 
+/** The token's own upload of this staging key, if any. */
+async function ownUpload(db: D1Database, claims: UploadClaims, body: { submissionid: number; key: string }): Promise<VideoRow | null> {
+  const final = finalKeyOf(body.key);
+  return final ? findOwnUpload(db, claims.iss, claims.sub, body.submissionid, final) : null;
+}
+
 /** The token's own multipart upload that is still open, or the reason it is not. */
 async function openUpload(db: D1Database, claims: UploadClaims, body: { submissionid: number; key: string }): Promise<VideoRow> {
-  const video = await findOwnUpload(db, claims.iss, claims.sub, body.submissionid, body.key);
+  const video = await ownUpload(db, claims, body);
   if (!video || video.upload_status === 'deleted') {
     throw new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key');
   }
   if (video.upload_status !== 'pending' || !video.multipart_upload_id) {
-    const state = video.upload_status === 'pending' ? 'already assembled; confirm it' : video.upload_status;
+    const state = video.upload_status !== 'pending' ? video.upload_status
+      : video.assembled_timestamp !== null ? 'already assembled; confirm it' : 'not a multipart upload';
     throw new ApiError('UPLOAD_NOT_PENDING', `This upload is no longer open (${state}).`, 's3_key');
   }
   return video;
@@ -61,14 +73,14 @@ multipart.post('/start', async (c) => {
   const { config, now } = c.var;
   const req = parseUploadRequest(await readJsonObject(c), claims);
   const s3 = s3Client(config.s3);
-  let uploadId = '';
-  const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => {
-    uploadId = await createMultipart(s3, config.s3.bucket, key, req.mimetype);
-    return { multipartUploadId: uploadId };
+  const { keys, expires, opened: uploadId } = await beginUpload(c.env, config, claims, req, now, 'multipart', async (staging, id) => {
+    const uploadId = await createMultipart(s3, config.s3.bucket, staging, req.mimetype);
+    await setMultipartUploadId(c.env.DB, id, uploadId);
+    return uploadId;
   });
   return c.json<MultipartStartResponse>(
     {
-      s3_key: key,
+      s3_key: keys.staging,
       upload_id: uploadId,
       part_size: partSizeFor(req.filesize),
       part_count: partCount(req.filesize),
@@ -91,10 +103,10 @@ multipart.post('/sign-parts', async (c) => {
   if (!numbers.every((n) => Number.isSafeInteger(n) && n >= 1 && n <= count)) {
     throw new ApiError('INVALID_REQUEST', `part_numbers must be whole numbers from 1 to ${count}.`, 'part_numbers');
   }
-  const urls = await presignParts(s3Client(config.s3), config.s3.bucket, video.s3_key, video.multipart_upload_id!, numbers as number[], config.uploadUrlTtl);
+  const urls = await presignParts(s3Client(config.s3), config.s3.bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!, numbers as number[], config.uploadUrlTtl);
   // An upload that keeps asking for parts is alive: cleanup only abandons idle ones.
   const expires = now + config.uploadUrlTtl;
-  await c.env.DB.prepare('UPDATE videos SET presign_expires = MAX(presign_expires, ?) WHERE id = ?').bind(expires, video.id).run();
+  await extendGrants(c.env.DB, video.id, expires);
   return c.json<MultipartSignResponse>({
     urls,
     expires_at: new Date(expires * 1000).toISOString(),
@@ -109,44 +121,70 @@ multipart.get('/parts', async (c) => {
   const key = c.req.query('s3_key');
   if (!key) throw new ApiError('INVALID_REQUEST', 's3_key is required.', 's3_key');
   const video = await openUpload(c.env.DB, claims, { submissionid, key });
-  const parts = await listParts(s3Client(c.var.config.s3), video.s3_bucket, video.s3_key, video.multipart_upload_id!);
+  const parts = await listParts(s3Client(c.var.config.s3), video.s3_bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!);
   if (!parts) throw new ApiError('UPLOAD_NOT_PENDING', 'Storage no longer holds this upload; start again.', 's3_key');
   return c.json<MultipartPartsResponse>({ parts });
 });
 
+/**
+ * Assembles the parts once every one is present with the size the declared file size implies.
+ * Idempotent, also across a crash between S3's answer and the record: when S3 no longer has
+ * the upload but the staging object exists with the declared size, that object is this
+ * upload's (no other grant names the key), so it is recorded as assembled.
+ */
 multipart.post('/complete', async (c) => {
   const claims = c.var.claims as UploadClaims;
-  const { config } = c.var;
+  const { config, now } = c.var;
+  const db = c.env.DB;
   const s3 = s3Client(config.s3);
   const where = target(await readJsonObject(c), claims);
-  const existing = await findOwnUpload(c.env.DB, claims.iss, claims.sub, where.submissionid, where.key);
-  // Completing twice (a retry after a lost answer) finds the object already assembled.
-  if (existing && existing.upload_status === 'pending' && !existing.multipart_upload_id && (await headObject(s3, existing.s3_bucket, existing.s3_key))) {
-    return c.json<MultipartCompleteResponse>({ success: true, s3_key: existing.s3_key, part_count: partCount(existing.file_size!) });
+  const video = await ownUpload(db, claims, where);
+  if (!video || video.upload_status === 'deleted') {
+    throw new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key');
   }
-  const video = await openUpload(c.env.DB, claims, where);
-  const parts = await listParts(s3, video.s3_bucket, video.s3_key, video.multipart_upload_id!);
-  if (!parts) throw new ApiError('UPLOAD_NOT_PENDING', 'Storage no longer holds this upload; start again.', 's3_key');
   const count = partCount(video.file_size!);
-  const size = partSizeFor(video.file_size!);
+  const done = () => c.json<MultipartCompleteResponse>({ success: true, s3_key: where.key, part_count: count });
+  if (video.upload_status === 'ready' || (video.upload_status === 'pending' && video.assembled_timestamp !== null)) return done();
+  /** S3 says the upload is gone: assembled already (by us, before a crash or in parallel) or aborted. */
+  const assembledAlready = async (): Promise<boolean> => {
+    const head = await headObject(s3, video.s3_bucket, where.key);
+    if (!head || head.size !== video.file_size) return false;
+    await markAssembled(db, video.id, now);
+    return true;
+  };
+  const open = await openUpload(db, claims, where);
+  const parts = await listParts(s3, open.s3_bucket, where.key, open.multipart_upload_id!);
+  if (!parts) {
+    if (await assembledAlready()) return done();
+    throw new ApiError('UPLOAD_NOT_PENDING', 'Storage no longer holds this upload; start again.', 's3_key');
+  }
+  const size = partSizeFor(open.file_size!);
   const missing = count - new Set(parts.map((p) => p.part_number)).size;
   if (missing > 0) throw new ApiError('OBJECT_NOT_UPLOADED', `${missing} of ${count} parts have not reached storage yet.`, 's3_key');
   for (const p of parts) {
-    const expected = p.part_number < count ? size : video.file_size! - size * (count - 1);
+    const expected = p.part_number < count ? size : open.file_size! - size * (count - 1);
     if (p.size !== expected) {
       throw new ApiError('SIZE_MISMATCH', `Part ${p.part_number} holds ${p.size} bytes, not ${expected}; send it again.`, 's3_key');
     }
   }
-  await completeMultipart(s3, video.s3_bucket, video.s3_key, video.multipart_upload_id!, parts);
-  await c.env.DB.prepare('UPDATE videos SET multipart_upload_id = NULL WHERE id = ?').bind(video.id).run();
-  return c.json<MultipartCompleteResponse>({ success: true, s3_key: video.s3_key, part_count: count });
+  try {
+    await completeMultipart(s3, open.s3_bucket, where.key, open.multipart_upload_id!, parts);
+  } catch (err) {
+    // A parallel complete may have assembled it first; S3's state is the truth.
+    if (await assembledAlready()) return done();
+    throw err;
+  }
+  await markAssembled(db, open.id, now);
+  return done();
 });
 
 multipart.post('/abort', async (c) => {
   const claims = c.var.claims as UploadClaims;
+  const { config, now } = c.var;
   const video = await openUpload(c.env.DB, claims, target(await readJsonObject(c), claims));
-  await abortMultipart(s3Client(c.var.config.s3), video.s3_bucket, video.s3_key, video.multipart_upload_id!);
-  await c.env.DB.prepare(`UPDATE videos SET upload_status = 'error', error_message = 'cancelled', multipart_upload_id = NULL WHERE id = ?`)
-    .bind(video.id).run();
+  // The record first: once it is `error` no confirm can make it ready; then its objects go.
+  await fail(c.env.DB, video.id, { message: 'cancelled', now, grace: config.abandonedGraceHours * 3600 });
+  await removeObjects(s3Client(config.s3), video);
+  await clearMultipartUploadId(c.env.DB, video.id, video.multipart_upload_id!);
   return c.json({ success: true });
 });

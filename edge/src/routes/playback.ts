@@ -45,6 +45,7 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
     mimetype: video.mime_type,
     filesize: video.file_size ?? 0,
     duration: video.duration,
+    md5: video.md5,
   });
 });
 
@@ -63,5 +64,6 @@ playback.get('/video', requireToken('upload', 'view'), async (c) => {
     status: video.upload_status,
     uploaded_at: new Date((video.confirmed_timestamp ?? video.upload_timestamp) * 1000).toISOString(),
     claimed: video.claimed_timestamp !== null,
+    md5: video.md5,
   });
 });

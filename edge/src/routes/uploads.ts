@@ -8,15 +8,20 @@ import {
 import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
-import { int, optionalNumber, readJsonObject, text } from '../http/validate';
-import { insertEvent, logRefusal } from '../services/events';
-import { headObject, presignUpload, s3Client, type PresignedUpload } from '../services/s3';
+import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
+import { logRefusal } from '../services/events';
+import { finalKeyOf } from '../services/object-keys';
+import { deleteObjects, headObject, presignUpload, s3Client } from '../services/s3';
+import { copyIfMatch } from '../services/s3-copy';
 import { beginUpload, parseUploadRequest } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
-import { confirmStatements, findOwnUpload, type VideoRow } from '../services/videos';
+import { confirm } from '../services/video-states';
+import { findById, findOwnUpload, type VideoRow } from '../services/videos';
 
 /** A day is longer than any browser will believably spend reading a file's duration. */
 const MAX_DURATION_SECONDS = 86400;
+/** S3's ETag forms: the MD5 of a single upload, or MD5-of-part-MD5s `-` part count (≤ 10 000). */
+const ETAG_FORM = /^[0-9a-f]{32}(-[1-9][0-9]{0,4})?$/;
 
 export const uploads = new Hono<AppEnv>();
 
@@ -24,17 +29,29 @@ uploads.post('/upload-url', requireToken('upload'), async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
   const req = parseUploadRequest(await readJsonObject(c), claims);
-  let presigned: PresignedUpload | undefined;
-  const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => {
-    presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, req.mimetype, claims.maxbytes, config.uploadUrlTtl);
-    return { multipartUploadId: null };
-  });
+  const { keys, expires, opened } = await beginUpload(c.env, config, claims, req, now, 'post', (staging) =>
+    presignUpload(s3Client(config.s3), config.s3.bucket, staging, req.mimetype, req.filesize, config.uploadUrlTtl),
+  );
   return c.json<UploadUrlResponse>(
-    { presigned_url: presigned!.url, fields: presigned!.fields, s3_key: key, expires_at: new Date(expires * 1000).toISOString() },
+    { presigned_url: opened.url, fields: opened.fields, s3_key: keys.staging, expires_at: new Date(expires * 1000).toISOString() },
     201,
   );
 });
 
+function checksum(body: Fields): string {
+  const md5 = text(body, 'md5', 40).toLowerCase();
+  if (!ETAG_FORM.test(md5)) {
+    throw new ApiError('INVALID_REQUEST', 'md5 must be 32 hex digits, or for a multipart upload 32 hex digits, "-" and the part count.', 'md5');
+  }
+  return md5;
+}
+
+/**
+ * Confirm: the staging object must hold exactly the declared size and the checksum the browser
+ * computed; its bytes are then copied server-side, on the condition that they are still those
+ * bytes (ETag), to the final key that is played and never presigned; only then does the record
+ * become ready. Repeated and parallel confirms get the same answer and log one upload_success.
+ */
 uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
@@ -45,6 +62,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   assertSameResource(claims, { assignmentid, submissionid });
   const key = text(body, 's3_key', 1024);
   const filesize = int(body, 'filesize', 1, MAX_UPLOAD_BYTES);
+  const md5 = checksum(body);
   const duration = optionalNumber(body, 'duration', 0, MAX_DURATION_SECONDS) ?? null;
 
   const refuse = async (err: ApiError): Promise<never> => {
@@ -55,38 +73,66 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     });
     throw err;
   };
-
-  const video = await findOwnUpload(db, claims.iss, claims.sub, submissionid, key);
-  if (!video) return refuse(new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key'));
-  if (video.upload_status === 'ready') {
-    // A repeated confirm (a retry after a lost answer) gets the same answer and writes nothing.
+  /** The answer for a ready video: the same for every confirm of it, first, repeated or parallel. */
+  const answer = async (video: VideoRow) => {
     if (video.file_size !== filesize) {
       return refuse(new ApiError('SIZE_MISMATCH', `The upload was confirmed with ${video.file_size} bytes, not ${filesize}.`, 'filesize'));
     }
-    return c.json(await confirmed(video, config.secret, config.unclaimedGraceDays, now));
-  }
+    if (video.md5 !== null && video.md5 !== md5) {
+      return refuse(new ApiError('CHECKSUM_MISMATCH', 'The upload was confirmed with another checksum.', 'md5'));
+    }
+    return c.json(await confirmed(video, config.secret, config.unclaimedGraceDays));
+  };
+
+  const final = finalKeyOf(key);
+  const video = final ? await findOwnUpload(db, claims.iss, claims.sub, submissionid, final) : null;
+  if (!video) return refuse(new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key'));
+  if (video.upload_status === 'ready') return answer(video);
   if (video.upload_status !== 'pending') {
     return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${video.upload_status}); upload again.`, 's3_key'));
   }
 
-  const head = await headObject(s3Client(config.s3), config.s3.bucket, key);
-  if (!head) return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
+  const s3 = s3Client(config.s3);
+  const head = await headObject(s3, video.s3_bucket, key);
+  if (!head) {
+    const current = await findById(db, claims.iss, video.id);
+    if (current?.upload_status === 'ready') return answer(current);
+    return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
+  }
   if (head.size !== filesize) {
     return refuse(new ApiError('SIZE_MISMATCH', `Storage holds ${head.size} bytes but ${filesize} were declared; upload again.`, 'filesize'));
   }
+  if (head.etag !== md5) {
+    return refuse(new ApiError('CHECKSUM_MISMATCH', 'The stored video is not the file your browser sent (its checksum differs); upload it again.', 'md5'));
+  }
 
-  await db.batch([
-    ...confirmStatements(db, video, head.size, duration, now),
-    insertEvent(db, {
-      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_success',
-      assignmentid, submissionid, s3_key: key, file_size: head.size, duration, timestamp: now,
-    }),
-  ]);
-  const ready: VideoRow = { ...video, upload_status: 'ready', file_size: head.size, duration, confirmed_timestamp: now };
-  return c.json(await confirmed(ready, config.secret, config.unclaimedGraceDays, now));
+  const copied = await copyIfMatch(s3, video.s3_bucket, key, video.s3_key, head, config.s3.copy);
+  if (copied !== 'copied') {
+    // A parallel confirm finished first and removed the staging object, or a grant rewrote it.
+    const current = await findById(db, claims.iss, video.id);
+    if (current?.upload_status === 'ready') return answer(current);
+    if (copied === 'source-changed') {
+      return refuse(new ApiError('CHECKSUM_MISMATCH', 'The stored video changed while it was being confirmed; upload it again.', 'md5'));
+    }
+    return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
+  }
+
+  await confirm(db, video, { size: head.size, md5, duration, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role });
+  const current = (await findById(db, claims.iss, video.id))!;
+  if (current.upload_status !== 'ready') {
+    // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy
+    // must not outlive it. (Cleanup's sweep removes it again in any case.)
+    await deleteObjects(s3, video.s3_bucket, [video.s3_key]);
+    return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${current.upload_status}); upload again.`, 's3_key'));
+  }
+  // The staging copy has served its purpose; the sweep deletes it again once no grant can write it.
+  await deleteObjects(s3, video.s3_bucket, [key]).catch(() => undefined);
+  return answer(current);
 });
 
-async function confirmed(video: VideoRow, secret: string, graceDays: number, now: number): Promise<ConfirmUploadResponse> {
+/** Deterministic for a given record (iat is the confirm time), so every confirm of it gets the same receipt. */
+async function confirmed(video: VideoRow, secret: string, graceDays: number): Promise<ConfirmUploadResponse> {
+  const confirmedAt = video.confirmed_timestamp!;
   const receipt = await signReceipt(
     {
       site: video.site,
@@ -94,16 +140,17 @@ async function confirmed(video: VideoRow, secret: string, graceDays: number, now
       videoid: video.id,
       s3_key: video.s3_key,
       filesize: video.file_size!,
+      md5: video.md5 ?? '',
       duration: video.duration,
       mimetype: video.mime_type,
       courseid: video.courseid,
       assignmentid: video.assignmentid,
       submissionid: video.submissionid,
-      iat: now,
+      iat: confirmedAt,
       // Good for as long as cleanup keeps an unclaimed upload: after that there is nothing to claim.
-      exp: (video.confirmed_timestamp ?? now) + graceDays * 86400,
+      exp: confirmedAt + graceDays * 86400,
     },
     secret,
   );
-  return { success: true, message: 'Upload complete!', videoid: video.id, receipt };
+  return { success: true, message: 'Upload complete!', videoid: video.id, md5: video.md5 ?? '', receipt };
 }

@@ -35,9 +35,3 @@ export function isVideoExtension(ext: string): ext is VideoExtension {
 export function typeMatchesExtension(ext: VideoExtension, mimetype: string): boolean {
   return (VIDEO_TYPES[ext] as readonly string[]).includes(mimetype.toLowerCase());
 }
-
-/** `videos/{userid}/{timestamp}_{random}/{safe name}`: unguessable, grouped per user, readable. */
-export function objectKey(userid: string, nowMs: number, filename: string): string {
-  const random = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
-  return `videos/${userid}/${nowMs}_${random}/${safeFilename(filename)}`;
-}

@@ -30,7 +30,7 @@ export function s3Client(config: Config['s3']): S3Client {
   });
 }
 
-function storageFailure(action: string, err: unknown): ApiError {
+export function storageFailure(action: string, err: unknown): ApiError {
   const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   console.error(`S3 ${action} failed`, detail);
   return new ApiError('STORAGE_ERROR', `The video storage did not answer (${action}); try again in a moment.`);
@@ -42,15 +42,15 @@ export interface PresignedUpload {
 }
 
 /**
- * A POST policy that S3 itself enforces: exactly this key, this Content-Type,
- * 1 byte up to the limit, before expiry. The browser cannot widen any of it.
+ * A POST policy that S3 itself enforces: exactly this (staging) key, this Content-Type,
+ * exactly the declared size, before expiry. The browser cannot widen any of it.
  */
 export async function presignUpload(
   s3: S3Client,
   bucket: string,
   key: string,
   mimetype: string,
-  maxBytes: number,
+  filesize: number,
   ttlSeconds: number,
 ): Promise<PresignedUpload> {
   try {
@@ -58,7 +58,7 @@ export async function presignUpload(
       Bucket: bucket,
       Key: key,
       Conditions: [
-        ['content-length-range', 1, maxBytes],
+        ['content-length-range', filesize, filesize],
         ['eq', '$Content-Type', mimetype],
       ],
       Fields: { 'Content-Type': mimetype },
@@ -70,15 +70,18 @@ export async function presignUpload(
   }
 }
 
-/** Size and type of a stored object, or null when there is none. */
-export async function headObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-): Promise<{ size: number; contentType: string | undefined } | null> {
+export interface StoredObject {
+  size: number;
+  contentType: string | undefined;
+  /** S3's ETag without quotes, lower-case: the MD5 of a single upload, `md5-of-md5s-N` for multipart. */
+  etag: string;
+}
+
+/** Size, type and ETag of a stored object, or null when there is none. */
+export async function headObject(s3: S3Client, bucket: string, key: string): Promise<StoredObject | null> {
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { size: head.ContentLength ?? 0, contentType: head.ContentType };
+    return { size: head.ContentLength ?? 0, contentType: head.ContentType, etag: (head.ETag ?? '').replace(/"/g, '').toLowerCase() };
   } catch (err) {
     if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound')) {
       return null;

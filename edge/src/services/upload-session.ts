@@ -3,10 +3,9 @@ import type { Config } from '../config';
 import { assertSameResource } from '../http/auth';
 import { ApiError } from '../http/errors';
 import { int, text, type Fields } from '../http/validate';
-import { insertEvent } from './events';
-import { extensionOf, isVideoExtension, objectKey, typeMatchesExtension } from './filenames';
-import { enforceHourly } from './rate-limit';
-import { insertPending } from './videos';
+import { extensionOf, isVideoExtension, typeMatchesExtension } from './filenames';
+import { newUploadKeys, type UploadKeys } from './object-keys';
+import { fail, insertPending } from './video-states';
 
 export interface UploadRequest {
   assignmentid: number;
@@ -37,30 +36,31 @@ export function parseUploadRequest(body: Fields, claims: UploadClaims): UploadRe
 }
 
 /**
- * Opens an upload session: spends one of the user's hourly sessions, makes
- * the key, lets `open` prepare S3 for it (a POST policy or a multipart
- * upload), then records it as pending with an `upload_start` event.
+ * Opens an upload session: makes its keys, records it as pending (with `upload_start`) only
+ * if the user has a session left this hour — one conditional statement, exact under any burst —
+ * then lets `open` prepare S3 for the staging key (a POST policy or a multipart upload). If
+ * that fails, the session ends as `error` and gives its slot back: an outage spends no quota.
  */
-export async function beginUpload(
-  env: { DB: D1Database; RATE_LIMITS: KVNamespace },
+export async function beginUpload<T>(
+  env: { DB: D1Database },
   config: Config,
   claims: UploadClaims,
   req: UploadRequest,
   now: number,
-  open: (key: string) => Promise<{ multipartUploadId: string | null }>,
-): Promise<{ key: string; expires: number }> {
-  await enforceHourly(env.RATE_LIMITS, 'upload', claims, config.limits.uploadsPerHour, now);
-  const key = objectKey(claims.sub, Date.now(), req.filename);
-  const { multipartUploadId } = await open(key);
+  kind: 'post' | 'multipart',
+  open: (stagingKey: string, id: number) => Promise<T>,
+): Promise<{ keys: UploadKeys; expires: number; opened: T }> {
+  const keys = newUploadKeys(claims.sub, Date.now(), req.filename);
   const expires = now + config.uploadUrlTtl;
-  await env.DB.batch([
-    insertPending(env.DB, {
+  const admission = await insertPending(
+    env.DB,
+    {
       site: claims.iss,
       courseid: claims.courseid,
       assignmentid: req.assignmentid,
       submissionid: req.submissionid,
       userid: claims.sub,
-      s3_key: key,
+      s3_key: keys.final,
       s3_bucket: config.s3.bucket,
       filename: req.filename,
       file_size: req.filesize,
@@ -70,13 +70,21 @@ export async function beginUpload(
       fullname: claims.fullname ?? null,
       upload_timestamp: now,
       presign_expires: expires,
-      multipart_upload_id: multipartUploadId,
-    }),
-    insertEvent(env.DB, {
-      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'upload_start',
-      assignmentid: req.assignmentid, submissionid: req.submissionid, s3_key: key, file_size: req.filesize,
-      error_context: multipartUploadId ? { multipart: true } : null, timestamp: now,
-    }),
-  ]);
-  return { key, expires };
+    },
+    { user_role: claims.role, multipart: kind === 'multipart' },
+    config.limits.uploadsPerHour,
+  );
+  if (!admission.admitted) {
+    const minutes = Math.ceil(admission.retryAfter / 60);
+    throw new ApiError('RATE_LIMITED', `Too many uploads started this hour; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, undefined, {
+      'Retry-After': String(admission.retryAfter),
+    });
+  }
+  try {
+    return { keys, expires, opened: await open(keys.staging, admission.id) };
+  } catch (err) {
+    const message = `storage unavailable: ${err instanceof Error ? err.message : String(err)}`;
+    await fail(env.DB, admission.id, { message, now, grace: config.abandonedGraceHours * 3600, uncount: true });
+    throw err;
+  }
 }

@@ -1,6 +1,9 @@
 import type { AdminVideo, VideoStatus } from '../contract';
 
-/** The one place the edge reads and writes the `videos` table. Every query is parameterised. */
+/**
+ * Reads of the `videos` table. Every write is a named state transition in
+ * `video-states.ts`. Every query is parameterised.
+ */
 
 export interface VideoRow {
   id: number;
@@ -27,28 +30,12 @@ export interface VideoRow {
   deleted_timestamp: number | null;
   error_message: string | null;
   multipart_upload_id: string | null;
-}
-
-export type NewVideo = Pick<
-  VideoRow,
-  | 'site' | 'courseid' | 'assignmentid' | 'submissionid' | 'userid' | 's3_key' | 's3_bucket'
-  | 'filename' | 'file_size' | 'mime_type' | 'coursename' | 'assignmentname' | 'fullname'
-  | 'upload_timestamp' | 'presign_expires' | 'multipart_upload_id'
->;
-
-export function insertPending(db: D1Database, v: NewVideo): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO videos (site, courseid, assignmentid, submissionid, userid, s3_key, s3_bucket,
-         upload_status, filename, file_size, mime_type, coursename, assignmentname, fullname,
-         upload_timestamp, presign_expires, multipart_upload_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      v.site, v.courseid, v.assignmentid, v.submissionid, v.userid, v.s3_key, v.s3_bucket,
-      v.filename, v.file_size, v.mime_type, v.coursename, v.assignmentname, v.fullname,
-      v.upload_timestamp, v.presign_expires, v.multipart_upload_id,
-    );
+  md5: string | null;
+  assembled_timestamp: number | null;
+  replaced_by: number | null;
+  invalidation_id: string | null;
+  counts_for_quota: number;
+  sweep_due: number | null;
 }
 
 /** The upload a token may confirm: same site, user and submission — never someone else's key. */
@@ -69,57 +56,13 @@ export function findById(db: D1Database, site: string, id: number): Promise<Vide
   return db.prepare('SELECT * FROM videos WHERE id = ? AND site = ?').bind(id, site).first<VideoRow>();
 }
 
-/**
- * Marks an upload ready and retires the submission's other confirmed but
- * unclaimed uploads (a student replacing a video before saving). The claimed
- * video stays: it is only replaced when Moodle saves the form.
- */
-export function confirmStatements(
-  db: D1Database,
-  video: VideoRow,
-  size: number,
-  duration: number | null,
-  now: number,
-): D1PreparedStatement[] {
-  return [
-    db
-      .prepare(
-        `UPDATE videos SET upload_status = 'ready', file_size = ?, duration = ?, confirmed_timestamp = ?
-         WHERE id = ? AND upload_status = 'pending'`,
-      )
-      .bind(size, duration, now, video.id),
-    db
-      .prepare(
-        `UPDATE videos SET retired_timestamp = ?
-         WHERE site = ? AND submissionid = ? AND id <> ? AND upload_status = 'ready'
-           AND claimed_timestamp IS NULL AND retired_timestamp IS NULL`,
-      )
-      .bind(now, video.site, video.submissionid, video.id),
-  ];
-}
-
-export function currentClaimed(db: D1Database, site: string, submissionid: number): Promise<VideoRow | null> {
-  return db
-    .prepare(
-      `SELECT * FROM videos WHERE site = ? AND submissionid = ?
-         AND claimed_timestamp IS NOT NULL AND retired_timestamp IS NULL`,
-    )
-    .bind(site, submissionid)
-    .first<VideoRow>();
-}
-
-/** Order matters: the old claim is retired before the new one takes the unique slot. */
-export function claimStatements(db: D1Database, video: VideoRow, now: number): D1PreparedStatement[] {
-  return [
-    db
-      .prepare(
-        `UPDATE videos SET retired_timestamp = ?
-         WHERE site = ? AND submissionid = ? AND id <> ? AND retired_timestamp IS NULL
-           AND (claimed_timestamp IS NOT NULL OR upload_status = 'ready')`,
-      )
-      .bind(now, video.site, video.submissionid, video.id),
-    db.prepare('UPDATE videos SET claimed_timestamp = ? WHERE id = ?').bind(now, video.id),
-  ];
+/** The claimed video that the claim of `id` retired, if any. */
+export async function replacedBy(db: D1Database, id: number): Promise<number | null> {
+  const row = await db
+    .prepare('SELECT id FROM videos WHERE replaced_by = ? AND claimed_timestamp IS NOT NULL ORDER BY id DESC LIMIT 1')
+    .bind(id)
+    .first<{ id: number }>();
+  return row?.id ?? null;
 }
 
 /**
@@ -137,12 +80,6 @@ export function currentVideo(db: D1Database, site: string, submissionid: number)
     )
     .bind(site, submissionid)
     .first<VideoRow>();
-}
-
-export function markDeleted(db: D1Database, id: number, now: number): D1PreparedStatement {
-  return db
-    .prepare(`UPDATE videos SET upload_status = 'deleted', deleted_timestamp = ? WHERE id = ? AND upload_status <> 'deleted'`)
-    .bind(now, id);
 }
 
 export interface VideoFilter {
@@ -203,6 +140,7 @@ export function toAdminVideo(row: VideoRow): AdminVideo {
     file_size: row.file_size,
     duration: row.duration,
     mime_type: row.mime_type,
+    md5: row.md5,
     claimed: row.claimed_timestamp !== null && row.retired_timestamp === null,
     uploaded_at: iso(row.upload_timestamp)!,
     deleted_at: iso(row.deleted_timestamp),
