@@ -181,37 +181,3 @@ export async function spendSlotOrRefuse(db: D1Database, kv: KVNamespace, q: Hour
   if (!result.won) throw rateLimited(q.action, result.retryAfter);
   return result.id;
 }
-
-interface LegacyWindow {
-  ok: boolean;
-  retryAfter: number;
-}
-
-/**
- * The KV-only count upload sessions still use (services/upload-session.ts) until their
- * quota moves to a conditional `videos` insert through {@link spendSlot}; not exact under
- * parallel requests. A failing KV lets the request through instead of answering 500.
- */
-export async function enforceHourly(
-  kv: KVNamespace,
-  action: QuotaAction,
-  user: { iss: string; sub: string },
-  perHour: number,
-  now: number,
-): Promise<void> {
-  const key = `rl:${action}:${user.iss}:${user.sub}`;
-  let window: LegacyWindow = { ok: true, retryAfter: 0 };
-  try {
-    const stored = await kv.get<number[]>(key, 'json');
-    const recent = (Array.isArray(stored) ? stored : []).filter((t) => typeof t === 'number' && t > now - HOUR_SECONDS);
-    if (recent.length >= perHour) {
-      window = { ok: false, retryAfter: Math.max(1, Math.min(...recent) + HOUR_SECONDS - now) };
-    } else {
-      recent.push(now);
-      await kv.put(key, JSON.stringify(recent), { expirationTtl: HOUR_SECONDS });
-    }
-  } catch (err) {
-    console.warn('rate-limit: KV unavailable, upload not counted', err instanceof Error ? err.message : err);
-  }
-  if (!window.ok) throw rateLimited(action, window.retryAfter);
-}

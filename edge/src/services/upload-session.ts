@@ -2,6 +2,7 @@ import { MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contra
 import type { Config } from '../config';
 import { assertSameResource } from '../http/auth';
 import { ApiError } from '../http/errors';
+import { rateLimited } from './rate-limit';
 import { int, text, type Fields } from '../http/validate';
 import { extensionOf, isVideoExtension, typeMatchesExtension } from './filenames';
 import { newUploadKeys, type UploadKeys } from './object-keys';
@@ -74,12 +75,7 @@ export async function beginUpload<T>(
     { user_role: claims.role, multipart: kind === 'multipart' },
     config.limits.uploadsPerHour,
   );
-  if (!admission.admitted) {
-    const minutes = Math.ceil(admission.retryAfter / 60);
-    throw new ApiError('RATE_LIMITED', `Too many uploads started this hour; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, undefined, {
-      'Retry-After': String(admission.retryAfter),
-    });
-  }
+  if (!admission.admitted) throw rateLimited('upload', admission.retryAfter);
   try {
     return { keys, expires, opened: await open(keys.staging, admission.id) };
   } catch (err) {
