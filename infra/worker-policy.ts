@@ -30,15 +30,15 @@ export const WHY: Record<string, string> = {
 };
 
 /**
- * Object actions per prefix. `uploads/` is the staging area the browser writes to (issue 8);
- * `videos/` holds confirmed, immutable videos, written only by the worker's server-side copy.
- * Until issue 8's staging lands, the browser still uploads straight under `videos/`, which is
- * why `videos/*` also carries the multipart actions; drop s3:ListMultipartUploadParts there
- * once no multipart upload targets `videos/` (README, "IAM policy").
+ * Object actions per prefix. `uploads/` is the staging area every grant the browser holds
+ * writes to; `videos/` holds confirmed, immutable videos, written only by the worker's
+ * server-side copy (CopyObject, or UploadPartCopy — whose multipart upload is aborted if the
+ * copy fails) and read by HeadObject, the export link and CloudFront's OAC. No multipart
+ * upload is ever listed under `videos/`, so s3:ListMultipartUploadParts stays on `uploads/`.
  */
 const OBJECT_ACTIONS = {
   uploads: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
-  videos: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+  videos: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
 } as const;
 
 const BUCKET_ACTIONS = ['s3:ListBucket', 's3:GetBucketVersioning'];

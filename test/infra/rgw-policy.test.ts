@@ -19,10 +19,11 @@ import {
   S3Client,
   CreateBucketCommand,
 } from '@aws-sdk/client-s3';
-import type { ConfirmUploadResponse, HealthResponse, MultipartStartResponse } from '../../edge/src/contract';
+import type { ConfirmUploadResponse, HealthResponse } from '../../edge/src/contract';
 import { workerPolicyStatements } from '../../infra/worker-policy';
 import { rgwWorkerBucketPolicy } from '../../local/s3/bucket-policy';
 import { errorOf, startStack, uploadVideo } from '../support/stack';
+import { sendMultipart, startMultipart } from '../support/multipart';
 import { s3Env, testS3Client } from '../support/s3-env';
 import { token } from '../support/tokens';
 
@@ -102,33 +103,26 @@ describe("the worker's flows under the least-privilege policy", () => {
       const ids = { assignmentid: 10, submissionid: 2101 };
       const presign = await stack.edge.fetch('/api/upload-url', { token: upload, body: { ...ids, filename: 'a.mp4', filesize: 100, mimetype: 'video/mp4' } });
       const { s3_key } = (await presign.json()) as { s3_key: string };
-      const early = await errorOf(await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { ...ids, s3_key, filesize: 100 } }));
+      const early = await errorOf(await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { ...ids, s3_key, filesize: 100, md5: '0'.repeat(32) } }));
       assert.equal(early.code, 'OBJECT_NOT_UPLOADED', early.message);
 
-      // Multipart: two parts (16 MiB + 4 MiB), listed, completed, confirmed; another one aborted.
+      // Multipart: two parts (16 MiB + 4 MiB), each signed with its Content-MD5, listed, completed, confirmed; another one aborted.
       const big = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 2102, maxbytes: 64 * 1024 ** 2 });
       const mp = { assignmentid: 10, submissionid: 2102 };
-      const size = 20 * 1024 ** 2;
-      const started = (await (await stack.edge.fetch('/api/multipart/start', { token: big, body: { ...mp, filename: 'big.mp4', filesize: size, mimetype: 'video/mp4' } })).json()) as MultipartStartResponse;
-      const signed = (await (await stack.edge.fetch('/api/multipart/sign-parts', { token: big, body: { ...mp, s3_key: started.s3_key, part_numbers: [1, 2] } })).json()) as { urls: Record<string, string> };
-      const bytes = randomBytes(size);
-      for (const [n, url] of Object.entries(signed.urls)) {
-        const part = bytes.subarray((Number(n) - 1) * started.part_size, Number(n) * started.part_size);
-        const put = await fetch(url, { method: 'PUT', body: part });
-        assert.equal(put.status, 200, `part ${n}: ${await put.text()}`);
-      }
+      const session = await sendMultipart(stack, big, mp, randomBytes(20 * 1024 ** 2));
+      const started = session.start;
       const parts = await stack.edge.fetch(`/api/multipart/parts?submissionid=2102&s3_key=${encodeURIComponent(started.s3_key)}`, { token: big });
       assert.equal(parts.status, 200, await parts.clone().text());
       const completed = await stack.edge.fetch('/api/multipart/complete', { token: big, body: { ...mp, s3_key: started.s3_key } });
       assert.equal(completed.status, 200, await completed.clone().text());
-      const confirmed = await stack.edge.fetch('/api/confirm-upload', { token: big, body: { ...mp, s3_key: started.s3_key, filesize: size } });
+      const confirmed = await stack.edge.fetch('/api/confirm-upload', { token: big, body: session.confirmBody });
       assert.equal(confirmed.status, 200, await confirmed.clone().text());
       assert.equal(((await confirmed.json()) as ConfirmUploadResponse).success, true);
 
       const other = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 2103, maxbytes: 64 * 1024 ** 2 });
       const mp2 = { assignmentid: 10, submissionid: 2103 };
-      const second = (await (await stack.edge.fetch('/api/multipart/start', { token: other, body: { ...mp2, filename: 'b.mp4', filesize: size, mimetype: 'video/mp4' } })).json()) as MultipartStartResponse;
-      const aborted = await stack.edge.fetch('/api/multipart/abort', { token: other, body: { ...mp2, s3_key: second.s3_key } });
+      const second = await startMultipart(stack, other, mp2, randomBytes(20 * 1024 ** 2));
+      const aborted = await stack.edge.fetch('/api/multipart/abort', { token: other, body: { ...mp2, s3_key: second.start.s3_key } });
       assert.equal(aborted.status, 200, await aborted.clone().text());
 
       const admin = await token(stack.secrets.sharedSecret, { scope: 'admin' });
