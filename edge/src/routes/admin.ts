@@ -73,7 +73,12 @@ admin.delete('/videos/:id', async (c) => {
     // A refusal ("not now": CloudFront's in-progress limit) still deletes; the answer says so.
     const invalidation = await invalidate(config.cdn, config.s3, [video.s3_key]);
     const invalidationId = invalidation.status === 'created' ? invalidation.id : null;
-    await remove(db, video.id, { now, grace: config.abandonedGraceHours * 3600, reason: 'admin', by: claims.sub, invalidationId }, { user_role: claims.role });
+    const invalidationRefused = invalidation.status === 'refused' ? invalidation.reason : null;
+    await remove(
+      db, video.id,
+      { now, grace: config.abandonedGraceHours * 3600, reason: 'admin', by: claims.sub, invalidationId, invalidationRefused },
+      { user_role: claims.role },
+    );
   }
   const current = (await findById(db, claims.iss, id))!;
   // Derived from what was stored, so a repeated or parallel delete gets the same answer.

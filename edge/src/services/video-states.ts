@@ -230,16 +230,19 @@ export async function claim(db: D1Database, video: Pick<VideoRow, 'id' | 'site' 
 export async function remove(
   db: D1Database,
   id: number,
-  d: { now: number; grace: number; reason: string; by: string; invalidationId: string | null },
+  d: { now: number; grace: number; reason: string; by: string; invalidationId: string | null; invalidationRefused?: string | null },
   actor: Actor,
 ): Promise<boolean> {
   const results = await db.batch([
     eventFromRows(
       db,
-      { event_type: 'video_deletion', user_role: actor.user_role, timestamp: d.now, context_sql: `json_object('by', ?, 'reason', ?, 'invalidation', ?)` },
+      {
+        event_type: 'video_deletion', user_role: actor.user_role, timestamp: d.now,
+        context_sql: `json_object('by', ?, 'reason', ?, 'invalidation', ?, 'invalidation_refused', ?)`,
+      },
       NOT_DELETED,
       [id],
-      [d.by, d.reason, d.invalidationId],
+      [d.by, d.reason, d.invalidationId, d.invalidationRefused ?? null],
     ),
     db
       .prepare(
