@@ -208,3 +208,21 @@ export function toAdminVideo(row: VideoRow): AdminVideo {
     deleted_at: iso(row.deleted_timestamp),
   };
 }
+
+/**
+ * Spends `count` part signatures of a multipart upload's budget and moves its
+ * resume deadline to `signedUntil` (Unix seconds) if that is later, in one
+ * conditional statement, so parallel sign-parts calls can never together pass
+ * the budget. False, and nothing written, when the budget would be exceeded or
+ * the upload is no longer open (completed or aborted meanwhile).
+ */
+export async function countSignatures(db: D1Database, id: number, count: number, budget: number, signedUntil: number): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE videos SET signatures = signatures + ?, presign_expires = MAX(presign_expires, ?)
+       WHERE id = ? AND upload_status = 'pending' AND multipart_upload_id IS NOT NULL AND signatures + ? <= ?`,
+    )
+    .bind(count, signedUntil, id, count, budget)
+    .run();
+  return result.meta.changes === 1;
+}
