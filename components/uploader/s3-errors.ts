@@ -12,6 +12,8 @@ export type S3FailureKind =
   /** 403 for another reason: signature, key, type. */
   | 'denied'
   | 'too-large'
+  /** BadDigest: the bytes S3 received are not the bytes whose MD5 was signed (changed in flight or on disk). */
+  | 'corrupted'
   /** 5xx, SlowDown: S3's problem, worth another try later. */
   | 'server'
   | 'rejected';
@@ -42,6 +44,7 @@ export function classifyAnswer(status: number, body: string, expired: boolean): 
   }
   if (status === 403) return new S3UploadError('denied', status, code, message);
   if (code === 'EntityTooLarge') return new S3UploadError('too-large', status, code, message);
+  if (code === 'BadDigest') return new S3UploadError('corrupted', status, code, message);
   if (status >= 500) return new S3UploadError('server', status, code, message);
   return new S3UploadError('rejected', status, code, message);
 }
