@@ -38,7 +38,8 @@ function xmlField(xml: string, name: string): string | null {
 /** An answer S3 gave (status and XML body); `expired` says whether the signature's deadline has passed. */
 export function classifyAnswer(status: number, body: string, expired: boolean): S3UploadError {
   const code = xmlField(body, 'Code');
-  const message = xmlField(body, 'Message') ?? `S3 answered ${status}`;
+  // Ceph RGW answers BadDigest with an empty <Message>: fall back to the status.
+  const message = xmlField(body, 'Message') || `S3 answered ${status}${code ? ` (${code})` : ''}`;
   if (status === 403 && (/expired/i.test(message) || (code === 'AccessDenied' && expired))) {
     return new S3UploadError('expired', status, code, message);
   }

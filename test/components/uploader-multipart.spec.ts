@@ -255,6 +255,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(live.alerts, 'the student was not bothered').to.deep.equal([]);
     const events = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; error_context: { part: number; reason: string } });
     expect(events.map((e) => [e.event_type, e.error_code, e.error_context.part, e.error_context.reason])).to.deep.equal([['upload_retry', 'S3:400:BadDigest', 2, 'corrupted']]);
+    expect(traffic.calls('/api/events').map((c) => c.status), 'the edge took the report (RGW sends BadDigest with an empty message)').to.deep.equal([201]);
     expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
   });
 
