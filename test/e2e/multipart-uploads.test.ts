@@ -173,7 +173,7 @@ describe('a large video goes up in parts', () => {
     await page.close();
   });
 
-  it('a part altered on its way is refused by S3 (BadDigest) and sent again alone; the stored object's ETag is the file's own checksum', async () => {
+  it('a part altered on its way is refused by S3 (BadDigest) and sent again alone; the stored object’s ETag is the file’s own checksum', async () => {
     const submissionid = (nextSubmission += 1);
     const { page } = await studentPage(submissionid);
     const answers: Array<[number, number]> = [];

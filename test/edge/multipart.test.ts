@@ -143,7 +143,7 @@ describe('multipart upload through the real S3', () => {
     const noDigest = await fetch(url, { method: 'PUT', body: new Uint8Array(bytes) });
     assert.deepEqual([noDigest.status, await s3Code(noDigest)], [403, 'SignatureDoesNotMatch'], 'no Content-MD5 at all');
     const altered = Buffer.from(bytes);
-    altered[3 * MIB] ^= 0x01;
+    altered[3 * MIB]! ^= 0x01;
     const corrupted = await put(url, altered, md5(bytes));
     assert.deepEqual([corrupted.status, await s3Code(corrupted)], [400, 'BadDigest'], 'one bit flipped in flight');
     const listedBefore = await stack.s3client.send(new ListPartsCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id }));
