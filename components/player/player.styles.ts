@@ -38,6 +38,11 @@ export const playerStyles = css`
     font-weight: 600;
     color: var(--s3v-danger);
   }
+  .checksum {
+    margin: 0.5rem 0 0;
+    font-size: 0.875rem;
+    overflow-wrap: anywhere;
+  }
   /* Video.js sizes text from the page's font-size: keep Moodle's, not Video.js's 10px. */
   .video-js {
     font-size: 0.875rem;

@@ -84,6 +84,9 @@ export class S3vPlayer extends S3vElement {
           : nothing}
       </div>
       ${s.phase === 'error' ? this.renderProblem(s.problem, s.retryAfter) : nothing}
+      ${s.phase === 'ready' && this.playback.checksum
+        ? html`<p class="checksum muted">${this.t('player_checksum')}: <code>${this.playback.checksum}</code></p>`
+        : nothing}
       <p class="visually-hidden" role="status" aria-live="polite">
         ${s.phase === 'loading' ? this.t('player_loading') : s.phase === 'ready' && s.buffering ? this.t('player_buffering') : ''}
       </p>

@@ -12,6 +12,8 @@ export type S3FailureKind =
   /** 403 for another reason: signature, key, type. */
   | 'denied'
   | 'too-large'
+  /** BadDigest: the bytes S3 received are not the bytes whose MD5 was signed (changed in flight or on disk). */
+  | 'corrupted'
   /** 5xx, SlowDown: S3's problem, worth another try later. */
   | 'server'
   | 'rejected';
@@ -36,12 +38,14 @@ function xmlField(xml: string, name: string): string | null {
 /** An answer S3 gave (status and XML body); `expired` says whether the signature's deadline has passed. */
 export function classifyAnswer(status: number, body: string, expired: boolean): S3UploadError {
   const code = xmlField(body, 'Code');
-  const message = xmlField(body, 'Message') ?? `S3 answered ${status}`;
+  // Ceph RGW answers BadDigest with an empty <Message>: fall back to the status.
+  const message = xmlField(body, 'Message') || `S3 answered ${status}${code ? ` (${code})` : ''}`;
   if (status === 403 && (/expired/i.test(message) || (code === 'AccessDenied' && expired))) {
     return new S3UploadError('expired', status, code, message);
   }
   if (status === 403) return new S3UploadError('denied', status, code, message);
   if (code === 'EntityTooLarge') return new S3UploadError('too-large', status, code, message);
+  if (code === 'BadDigest') return new S3UploadError('corrupted', status, code, message);
   if (status >= 500) return new S3UploadError('server', status, code, message);
   return new S3UploadError('rejected', status, code, message);
 }

@@ -1,9 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ClientEventRequest, ConfirmUploadResponse, UploadUrlRequest, UploadUrlResponse, VideoExtension } from '../../edge/src/contract';
+import type { ClientEventRequest, ConfirmUploadRequest, ConfirmUploadResponse, UploadUrlRequest, UploadUrlResponse, VideoExtension } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
 import type { UploadCompleteDetail } from '../events';
 import { formatBytes, formatTimeLeft } from '../format';
 import { isGone, MultipartUpload, startMultipart, type MultipartSession, type RetryReport } from './multipart-upload';
+import { md5Of, toHex } from './md5';
 import { fingerprint, ResumeStore, sameFile, type FileFingerprint } from './resume-store';
 import { reportCode, S3UploadError } from './s3-errors';
 import { postToS3 } from './s3-post';
@@ -77,6 +78,8 @@ interface Job {
   metadata: Promise<VideoMetadata>;
   /** The multipart upload this file is going into; it outlives failures so Retry resumes it. */
   multipart: MultipartUpload | null;
+  /** What S3's ETag must be for the bytes sent (see ConfirmUploadRequest.md5), once the transfer is done. */
+  checksum: string | null;
 }
 
 interface Failure {
@@ -151,7 +154,7 @@ export class UploadController implements ReactiveController {
       }
       return m;
     });
-    this.job = { file, mimetype: check.mimetype, stage: 'upload', s3Key: null, metadata, multipart: null };
+    this.job = { file, mimetype: check.mimetype, stage: 'upload', s3Key: null, metadata, multipart: null, checksum: null };
     void this.go();
   }
 
@@ -220,8 +223,15 @@ export class UploadController implements ReactiveController {
     }
   }
 
-  /** Presign and POST; an expired policy is renewed and S3's own hiccups retried without asking anyone. */
+  /**
+   * Presign and POST; an expired policy is renewed and S3's own hiccups retried without asking anyone.
+   * The file's MD5 is computed while it is sent (a POST has no Content-MD5 for S3 to check): confirm
+   * compares it with the stored object's ETag.
+   */
   private async transfer(job: Job, signal: AbortSignal): Promise<string> {
+    const digest = md5Of(job.file, signal).then(toHex);
+    // Awaited only after the POST; a POST that fails first must not leave this rejection unhandled.
+    digest.catch(() => undefined);
     let presign = await this.presign(job, signal);
     let renewals = 0;
     let serverRetries = 0;
@@ -234,6 +244,7 @@ export class UploadController implements ReactiveController {
           // The multipart body is a little larger than the file (the policy fields): scale to the file.
           onProgress: (loaded, total) => this.onProgress(job.file, Math.min(job.file.size, Math.round((loaded / total) * job.file.size))),
         });
+        job.checksum = await digest;
         return presign.s3_key;
       } catch (err) {
         if (!(err instanceof S3UploadError)) throw err;
@@ -290,7 +301,10 @@ export class UploadController implements ReactiveController {
         let upload = job.multipart;
         if (upload) {
           job.s3Key = upload.session.s3_key;
-          if (!(await this.resume(upload, signal))) return upload.session.s3_key;
+          if (!(await this.resume(upload, signal))) {
+            job.checksum = await upload.checksum(signal);
+            return upload.session.s3_key;
+          }
         } else {
           const started = await startMultipart(this.multipartIO(), this.request(job), signal);
           upload = job.multipart = this.multipart(job.file, started);
@@ -309,7 +323,7 @@ export class UploadController implements ReactiveController {
           resumed: done > 0 ? { done, total: upload.parts.length } : null,
           offline: false,
         });
-        await upload.finish(signal);
+        job.checksum = await upload.finish(signal);
         return upload.session.s3_key;
       } catch (err) {
         if (!isGone(err)) throw new StageError(err, job.s3Key);
@@ -376,7 +390,14 @@ export class UploadController implements ReactiveController {
       try {
         const res = await this.io.edge<ConfirmUploadResponse>({
           path: '/api/confirm-upload',
-          body: { assignmentid: this.io.assignmentid(), submissionid: this.io.submissionid(), s3_key: s3Key, filesize: job.file.size, duration: rounded },
+          body: {
+            assignmentid: this.io.assignmentid(),
+            submissionid: this.io.submissionid(),
+            s3_key: s3Key,
+            filesize: job.file.size,
+            md5: job.checksum!,
+            duration: rounded,
+          } satisfies ConfirmUploadRequest,
           signal,
         });
         return { receipt: res.receipt, videoid: res.videoid, s3_key: s3Key, filename: job.file.name, filesize: job.file.size, duration: rounded };
@@ -419,7 +440,16 @@ export class UploadController implements ReactiveController {
       error_message: err.message.slice(0, 1000),
       error_context: { stage: job.stage, status, online: navigator.onLine, multipart: !!job.multipart },
     });
-    if (restart) job.stage = 'upload';
+    if (restart) {
+      job.stage = 'upload';
+      // Sent again, hashed again: the file may have changed since.
+      job.checksum = null;
+    }
+    if (code === 'CHECKSUM_MISMATCH' && job.multipart) {
+      // Storage holds other bytes than this file's: resuming that upload would only assemble them again.
+      this.store().drop();
+      job.multipart = null;
+    }
     this.set({ phase: 'error', file: job.file, problem, retryable });
   }
 
@@ -438,6 +468,8 @@ export class UploadController implements ReactiveController {
           return { problem: { message: 'upload_error_unavailable', hint: 'upload_error_unavailable_hint' }, retryable: true, restart: true, code, status };
         case 'denied':
           return { problem: { message: 'upload_error_denied', hint: 'upload_error_denied_hint' }, retryable: true, restart: true, code, status };
+        case 'corrupted':
+          return { problem: { message: 'upload_error_checksum', hint: 'upload_error_checksum_hint' }, retryable: true, restart: true, code, status };
         default:
           return { problem: { message: 'upload_error_failed' }, retryable: true, restart: true, code, status };
       }
@@ -464,6 +496,8 @@ export class UploadController implements ReactiveController {
         case 'WRONG_SCOPE':
         case 'FORBIDDEN':
           return { ...base, problem: { message: 'upload_error_session' }, retryable: false, restart: false };
+        case 'CHECKSUM_MISMATCH':
+          return { ...base, problem: { message: 'upload_error_checksum', hint: 'upload_error_checksum_hint' }, retryable: true, restart: true };
         case 'OBJECT_NOT_UPLOADED':
         case 'SIZE_MISMATCH':
         case 'UPLOAD_NOT_PENDING':

@@ -1,7 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/admin/define';
 import type { S3vAdminTable } from '../../components/admin/admin-table';
+import type { AdminVideo } from '../../edge/src/contract';
 import { api, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+import { watchTraffic } from './support/traffic';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -50,7 +52,9 @@ describe('<s3v-admin-table>', () => {
     const { tag } = await seed(1, { fullname: XSS, coursename: `<script>alert(2)</script>` });
     const el = await table(tag);
     expect(rows(el)).to.have.length(1);
-    const [course, assignment, student, key, status, date] = cells(rows(el)[0]!);
+    const [course, assignment, student, keyCell, status, date] = cells(rows(el)[0]!);
+    // The key, and under it the confirmed checksum once the edge reports one.
+    const key = keyCell!.split(' MD5 checksum: ')[0];
     expect(course).to.equal('<script>alert(2)</script>');
     expect(assignment).to.equal(tag);
     expect(student).to.equal(XSS);
@@ -59,6 +63,29 @@ describe('<s3v-admin-table>', () => {
     expect(date).to.match(/\d{4}/);
     expect(el.shadowRoot!.querySelector('tbody img, tbody script')).to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it('shows a video’s confirmed MD5 checksum under its key', async () => {
+    const tag = `Assignment [${unique()}]`;
+    const video: AdminVideo = {
+      id: unique(), courseid: 2, coursename: 'Course', assignmentid: 10, assignmentname: tag, submissionid: unique(), userid: '42',
+      fullname: 'Ada', filename: 'lecture.mp4', s3_key: 'videos/42/1_ab/lecture.mp4', status: 'ready', file_size: 1024, duration: 6,
+      mime_type: 'video/mp4', md5: '3b5d5c3712955042212316173ccf37be-3', claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null,
+    };
+    const traffic = watchTraffic({
+      edge: (path) =>
+        path === '/api/admin/videos'
+          ? new Response(JSON.stringify({ videos: [video], total: 1, page: 1, perpage: 20 }), { status: 200, headers: { 'Content-Type': 'application/json' } })
+          : null,
+    });
+    try {
+      const el = await table(tag);
+      expect(rows(el)[0]!.querySelector('.key code')!.textContent).to.equal(video.md5);
+      expect(cells(rows(el)[0]!)[3]).to.equal(`${video.s3_key} MD5 checksum: ${video.md5}`);
+      await expect(el).to.be.accessible();
+    } finally {
+      traffic.restore();
+    }
   });
 
   it('filters by status and pages through results with the chosen page size', async () => {

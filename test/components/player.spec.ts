@@ -1,8 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import type { AdminStatsResponse } from '../../edge/src/contract';
+import type { AdminStatsResponse, PlaybackUrlResponse } from '../../edge/src/contract';
 import '../../components/player/define';
 import type { S3vPlayer } from '../../components/player/player';
 import { api, clip, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+import { watchTraffic } from './support/traffic';
 
 /** Plays through the real edge (signed URLs) and the CloudFront stand-in on the local S3. */
 
@@ -38,6 +39,29 @@ describe('<s3v-player>', () => {
     await playingFrom(el, 1);
     expect(media(el).videoWidth).to.equal(320);
     await expect(el).to.be.accessible();
+  });
+
+  it('shows the confirmed MD5 checksum of what it plays, for the grader to check', async () => {
+    const submissionid = unique();
+    await uploadThroughApi(await clip(), { submissionid });
+    const view = await devToken({ scope: 'view', submissionid });
+    const real = await api<PlaybackUrlResponse>(view, `/api/playback-url?submissionid=${submissionid}`);
+    const md5 = 'd41d8cd98f00b204e9800998ecf8427e';
+    const traffic = watchTraffic({
+      edge: (path) =>
+        path === '/api/playback-url'
+          ? new Response(JSON.stringify({ ...real.body, md5 }), { status: 200, headers: { 'Content-Type': 'application/json' } })
+          : null,
+    });
+    try {
+      const el = await player(submissionid);
+      await until(() => el.shadowRoot!.querySelector('.checksum'), 'the checksum line');
+      expect(el.shadowRoot!.querySelector('.checksum')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(`MD5 checksum: ${md5}`);
+      expect(el.shadowRoot!.querySelector('.checksum code')!.textContent).to.equal(md5);
+      await expect(el).to.be.accessible();
+    } finally {
+      traffic.restore();
+    }
   });
 
   it('keeps Video.js’s CSS inside its shadow root', async () => {

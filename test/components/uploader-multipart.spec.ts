@@ -9,12 +9,14 @@ import type {
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { api, devToken, env, textOf, unique, until } from './support/stack';
+import { md5Of, toBase64 } from '../../components/uploader/md5';
+import { api, base64ToHex, devToken, env, storedEtag, textOf, unique, until } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
  * Large files through the real edge into the real local S3 as multipart
- * uploads: parts PUT in parallel, a part's failure dealt with on that part,
+ * uploads: parts PUT in parallel, each with the Content-MD5 its URL was
+ * signed with, a part's failure (or corruption) dealt with on that part,
  * Cancel aborting, and resuming what an earlier page left unfinished. The
  * threshold is lowered so that a 40 MiB file (three parts of the edge's
  * 16 MiB) goes multipart.
@@ -61,6 +63,11 @@ const storageKey = (submissionid: number) => `s3video.multipart:${env().edgeUrl.
 const liveText = (el: S3vUploader) => el.shadowRoot!.querySelector('[role=status]')!.textContent!.trim();
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
+type SignBody = { parts: Array<{ part_number: number; md5: string }> };
+/** The part numbers of each sign-parts call, in order. */
+const signedParts = (t: Traffic) => t.calls('/api/multipart/sign-parts').map((c) => (c.body as SignBody).parts.map((p) => p.part_number));
+const confirmedMd5 = (t: Traffic) => (t.calls('/api/confirm-upload')[0]!.body as { md5: string }).md5;
+
 /** Everything the live region and the alert said while the upload ran. */
 function listen(el: S3vUploader): { said: Set<string>; alerts: string[]; stop(): void } {
   const said = new Set<string>();
@@ -75,19 +82,25 @@ function listen(el: S3vUploader): { said: Set<string>; alerts: string[]; stop():
   return { said, alerts, stop: () => watcher.disconnect() };
 }
 
-/** The first parts of an upload sent the way an earlier page would have, and the record it left. */
-async function leftUnfinished(file: File, r: { token: string; submissionid: number }, parts: number[]): Promise<MultipartStartResponse> {
+/**
+ * The first parts of an upload sent the way an earlier page would have, and the record it left.
+ * `bytes`: what was sent instead of the file's own bytes (the file changed on disk since).
+ */
+async function leftUnfinished(file: File, r: { token: string; submissionid: number }, parts: number[], bytes?: Blob): Promise<MultipartStartResponse> {
   const start = await api<MultipartStartResponse>(r.token, '/api/multipart/start', {
     body: { assignmentid: 10, submissionid: r.submissionid, filename: file.name, filesize: file.size, mimetype: file.type },
   });
   expect(start.status).to.equal(201);
   const s = start.body;
   if (parts.length > 0) {
+    const slice = (n: number) => (bytes ?? file).slice((n - 1) * s.part_size, n * s.part_size);
+    const md5s = new Map<number, string>();
+    for (const n of parts) md5s.set(n, toBase64(await md5Of(slice(n))));
     const signed = await api<MultipartSignResponse>(r.token, '/api/multipart/sign-parts', {
-      body: { assignmentid: 10, submissionid: r.submissionid, s3_key: s.s3_key, part_numbers: parts },
+      body: { assignmentid: 10, submissionid: r.submissionid, s3_key: s.s3_key, parts: parts.map((n) => ({ part_number: n, md5: md5s.get(n) })) },
     });
     for (const n of parts) {
-      const res = await fetch(signed.body.urls[String(n)]!, { method: 'PUT', body: file.slice((n - 1) * s.part_size, n * s.part_size) });
+      const res = await fetch(signed.body.urls[String(n)]!, { method: 'PUT', body: slice(n), headers: { 'Content-MD5': md5s.get(n)! } });
       expect(res.status).to.equal(200);
     }
   }
@@ -103,6 +116,8 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
   afterEach(() => {
     traffic?.restore();
     traffic = null;
+    // Let the files of the test that ended go (see web-test-runner.config.mjs, --expose-gc).
+    (globalThis as { gc?: () => void }).gc?.();
   });
 
   it('sends a 40 MiB file as three parts straight to S3, completes, confirms, and the object is whole', async () => {
@@ -131,13 +146,20 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(sorted(traffic.partsSent())).to.deep.equal([1, 2, 3]);
     expect(traffic.calls('/api/upload-url')).to.have.length(0);
     expect(traffic.calls('/api/multipart/start')).to.have.length(1);
-    const signs = traffic.calls('/api/multipart/sign-parts');
-    expect(signs, 'one page of URLs for all three parts').to.have.length(1);
-    expect(sorted((signs[0]!.body as { part_numbers: number[] }).part_numbers)).to.deep.equal([1, 2, 3]);
+    expect(sorted(signedParts(traffic).flat()), 'each part signed once').to.deep.equal([1, 2, 3]);
+    // Each part went with the MD5 its URL was signed with, and S3 computed the same from what it got.
+    const signedMd5 = new Map(traffic.calls('/api/multipart/sign-parts').flatMap((c) => (c.body as SignBody).parts.map((p) => [p.part_number, p.md5] as const)));
+    for (const put of traffic.puts) {
+      expect(put.contentMd5, `part ${put.part}`).to.equal(signedMd5.get(put.part));
+      expect(put.etag?.replaceAll('"', ''), `part ${put.part}`).to.equal(base64ToHex(put.contentMd5!));
+    }
     expect(traffic.calls('/api/multipart/complete').map((c) => c.status)).to.deep.equal([200]);
     const confirm = traffic.calls('/api/confirm-upload');
     expect(confirm.map((c) => c.status)).to.deep.equal([200]);
     expect((confirm[0]!.body as { filesize: number }).filesize).to.equal(40 * MIB);
+    // S3's ETag of the assembled object is the checksum the browser computed and confirmed.
+    expect(confirmedMd5(traffic)).to.match(/^[0-9a-f]{32}-3$/);
+    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
 
     expect(event.detail.filesize).to.equal(40 * MIB);
     expect(input.value).to.equal(event.detail.receipt);
@@ -190,9 +212,9 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     await until(() => el.phase === 'success', 'the upload to finish', 30000);
 
     expect(traffic.puts.filter((p) => p.part === 1).map((p) => p.status)).to.deep.equal([0, 200]);
-    const signs = traffic.calls('/api/multipart/sign-parts').map((c) => (c.body as { part_numbers: number[] }).part_numbers);
-    expect(signs).to.have.length(2);
-    expect(signs[1], 'only the refused part is signed again').to.deep.equal([1]);
+    const signs = signedParts(traffic);
+    expect(signs.at(-1), 'only the refused part is signed again').to.deep.equal([1]);
+    expect(sorted(signs.flat())).to.deep.equal([1, 1, 2, 3]);
     const retry = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string });
     expect(retry.map((e) => [e.event_type, e.error_code])).to.deep.equal([['upload_retry', 'S3:network']]);
   });
@@ -213,8 +235,28 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     await until(() => el.phase === 'success', 'the upload to finish', 30000);
     live.stop();
     const signs = traffic.calls('/api/multipart/sign-parts');
-    expect(signs.map((c) => c.status)).to.deep.equal([429, 200]);
+    expect(signs.map((c) => c.status)).to.deep.equal([429, ...signs.slice(1).map(() => 200)]);
+    expect(sorted(signedParts(traffic).flat()), 'the refused request asked again, nothing more').to.deep.equal([1, 1, 2, 3]);
     expect(live.alerts).to.deep.equal([]);
+  });
+
+  it('a part changed on its way is refused by S3 (BadDigest), hashed again and sent again alone', async () => {
+    const { el, submissionid } = await render();
+    traffic = watchTraffic({ alter: (part, attempt) => part === 2 && attempt === 1 });
+    const live = listen(el);
+    el.choose(patterned(40));
+    await until(() => el.phase === 'success', 'the upload to finish', 30000);
+    live.stop();
+
+    const part2 = traffic.puts.filter((p) => p.part === 2);
+    expect(part2.map((p) => [p.altered, p.status])).to.deep.equal([[true, 400], [false, 200]]);
+    expect(part2[1]!.contentMd5, 'the same bytes, the same digest').to.equal(part2[0]!.contentMd5);
+    expect(traffic.puts.filter((p) => p.part !== 2).map((p) => p.status), 'the others went once').to.deep.equal([200, 200]);
+    expect(live.alerts, 'the student was not bothered').to.deep.equal([]);
+    const events = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; error_context: { part: number; reason: string } });
+    expect(events.map((e) => [e.event_type, e.error_code, e.error_context.part, e.error_context.reason])).to.deep.equal([['upload_retry', 'S3:400:BadDigest', 2, 'corrupted']]);
+    expect(traffic.calls('/api/events').map((c) => c.status), 'the edge took the report (RGW sends BadDigest with an empty message)').to.deep.equal([201]);
+    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
   });
 
   it('a part S3 refuses outright stops with a message; the upload stays open and Retry sends only what S3 lacks', async () => {
@@ -313,6 +355,8 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(traffic.calls('/api/multipart/start')).to.have.length(0);
     expect([...live.said]).to.include('Resuming upload — 2 of 3 parts already sent');
     expect((traffic.calls('/api/confirm-upload')[0]!.body as { s3_key: string }).s3_key).to.equal(s.s3_key);
+    // The parts sent by the earlier page were hashed from the file here, for the checksum.
+    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
     expect(input.value.split('.')).to.have.length(3);
     expect(localStorage.getItem(storageKey(submissionid))).to.equal(null);
   });
@@ -371,6 +415,26 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(traffic.calls('/api/multipart/start')).to.have.length(0);
     expect(traffic.calls('/api/multipart/complete').map((c) => c.status)).to.deep.equal([200]);
     expect((traffic.calls('/api/confirm-upload')[0]!.body as { s3_key: string }).s3_key).to.equal(s.s3_key);
+    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
     expect(input.value.split('.')).to.have.length(3);
+  });
+
+  it('a part S3 holds from before that is not this file’s bytes is sent again when resuming', async () => {
+    const submissionid = unique();
+    const sub = String(unique());
+    const file = patterned(40, 'lecture.mp4');
+    const earlier = { token: await devToken({ scope: 'upload', sub, submissionid }), submissionid };
+    // The earlier page sent part 1 from a version of the file that has since been edited in place.
+    const edited = new Blob([patterned(16), file.slice(16 * MIB)]);
+    await leftUnfinished(file, earlier, [1], edited);
+
+    const { el } = await render({ submissionid, sub });
+    traffic = watchTraffic();
+    el.choose(file);
+    await until(() => el.phase === 'success', 'the resumed upload to finish', 30000);
+    expect(sorted(traffic.puts.map((p) => p.part)), 'parts 2 and 3, then part 1 once found stale').to.deep.equal([1, 2, 3]);
+    const changed = traffic.calls('/api/events').map((c) => c.body as { error_code: string; error_context: { part: number } }).filter((e) => e.error_code === 'PART_CHANGED');
+    expect(changed.map((e) => e.error_context.part)).to.deep.equal([1]);
+    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
   });
 });

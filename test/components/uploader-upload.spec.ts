@@ -3,7 +3,8 @@ import type { AdminStatsResponse, UploadUrlResponse, VideoSummary } from '../../
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { api, clip, devToken, env, textOf, unique, until, uploadThroughApi } from './support/stack';
+import { api, clip, devToken, env, storedEtag, textOf, unique, until, uploadThroughApi } from './support/stack';
+import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
  * Uploads through the real edge into the real local S3: presign, the
@@ -47,9 +48,16 @@ function bigFile(mb: number): File {
 const liveText = (el: S3vUploader) => el.shadowRoot!.querySelector('[role=status]')!.textContent!.trim();
 
 describe('<s3v-uploader> against the edge and S3', () => {
+  let traffic: Traffic | null = null;
+  afterEach(() => {
+    traffic?.restore();
+    traffic = null;
+  });
+
   it('uploads a real MP4, reads its duration, fills the hidden input and tells the page', async () => {
     const { el, input, submissionid } = await render();
     const completed = oneEvent(document, 's3v-upload-complete') as Promise<UploadCompleteEvent>;
+    traffic = watchTraffic();
     el.choose(await clip('My film (final).mp4'));
     const event = await completed;
     expect(event.composed).to.equal(true);
@@ -69,6 +77,39 @@ describe('<s3v-uploader> against the edge and S3', () => {
     const video = await api<VideoSummary>(token, `/api/video?submissionid=${submissionid}`);
     expect(video.body.videoid).to.equal(event.detail.videoid);
     expect(video.body.duration).to.be.within(5.9, 6.1);
+    // The MD5 the browser computed while sending is the one S3 computed from what it stored.
+    const { md5 } = traffic.calls('/api/confirm-upload')[0]!.body as { md5: string };
+    expect(md5).to.match(/^[0-9a-f]{32}$/);
+    expect(await storedEtag(submissionid)).to.equal(md5);
+  });
+
+  it('a confirm refused because storage holds other bytes says so, and Retry sends the file again', async () => {
+    const { el, input } = await render();
+    traffic = watchTraffic({
+      edge: (path, _body, attempt) =>
+        path === '/api/confirm-upload' && attempt === 1
+          ? new Response(JSON.stringify({ error: { code: 'CHECKSUM_MISMATCH', message: 'The stored object is not the file that was sent.' } }), {
+              status: 409,
+              headers: { 'Content-Type': 'application/json' },
+            })
+          : null,
+    });
+    el.choose(await clip());
+    await until(() => el.phase === 'error', 'the refusal');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('The video that reached storage is not exactly the file you chose: it changed on the way.');
+    expect(el.shadowRoot!.querySelector('.hint')!.textContent).to.equal('Retry to send it again. If it happens again, close any program that has the file open, or try another network.');
+    expect(input.value).to.equal('previous-receipt');
+    await expect(el).to.be.accessible();
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.primary')!.click();
+    await until(() => el.phase === 'success', 'the upload sent again');
+    expect(traffic.calls('/api/upload-url'), 'a new upload, not the same object confirmed again').to.have.length(2);
+    const [first, second] = traffic.calls('/api/confirm-upload').map((c) => c.body as { s3_key: string; md5: string });
+    expect(second!.s3_key).not.to.equal(first!.s3_key);
+    expect(second!.md5).to.equal(first!.md5);
+    const failure = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure');
+    expect(failure?.error_code).to.equal('CHECKSUM_MISMATCH');
   });
 
   it('shows progress as an ARIA progressbar with bytes, then finalizes', async () => {

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
 import { builtAmd } from './support/amd';
 import { launchChromium } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir, paddedVideo } from './support/fixtures';
-import { holdParts, releaseParts } from './support/hold-parts';
+import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
 
 /**
  * Large videos through the demo page, the AMD build and the real edge + S3:
  * a 70 MiB file (above the uploader's 64 MiB threshold) goes up as five
  * multipart parts. The page is reloaded halfway and the student picks the
- * same file again; the network drops and comes back.
+ * same file again; the network drops and comes back; a part is altered on
+ * its way to S3.
  */
 
 const MIB = 1024 * 1024;
@@ -151,6 +154,7 @@ describe('a large video goes up in parts', () => {
     const heard = await listen(page);
     await uploader(page).locator('input[type=file]').setInputFiles(video);
     await until(() => parts.stored.has(1) && parts.stored.has(2), 'parts 1 and 2 to reach S3');
+    await partsHeld(page, 3);
 
     // Parts 3–5 set off just as the network goes.
     await page.context().setOffline(true);
@@ -166,6 +170,62 @@ describe('a large video goes up in parts', () => {
     assert.ok(said.includes('No connection. The upload goes on by itself when you are back online.'), said.join(' | '));
     assert.deepEqual([...parts.stored].sort(), [1, 2, 3, 4, 5]);
     assert.deepEqual(parts.sent.filter((n) => n <= 2), [1, 2], 'parts 1 and 2 were not sent again');
+    await page.close();
+  });
+
+  it('a part altered on its way is refused by S3 (BadDigest) and sent again alone; the stored object’s ETag is the file’s own checksum', async () => {
+    const submissionid = (nextSubmission += 1);
+    const { page } = await studentPage(submissionid);
+    const answers: Array<[number, number]> = [];
+    page.on('response', (res) => {
+      const n = partOfRequest(res.request());
+      if (n) answers.push([n, res.status()]);
+    });
+    const confirmed: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/api/confirm-upload')) confirmed.push((req.postDataJSON() as { md5: string }).md5);
+    });
+    const file = readFileSync(video);
+    const part = 16 * MIB;
+    // Part 2's first PUT reaches S3 with one byte changed and the headers (Content-MD5 included) as sent.
+    const isPart2 = (url: URL) => partOf(url.href, 'PUT') === 2;
+    let altered = 0;
+    await page.route(isPart2, async (route) => {
+      if (route.request().method() !== 'PUT' || altered > 0) return route.continue();
+      altered += 1;
+      const body = Buffer.from(file.subarray(part, 2 * part));
+      body[body.length >> 1]! ^= 0xff;
+      await route.continue({ postData: body });
+    });
+    const heard = await listen(page);
+    await uploader(page).locator('input[type=file]').setInputFiles(video);
+    await phase(page, 'success', 60000);
+
+    assert.equal(altered, 1);
+    assert.deepEqual(answers.filter(([n]) => n === 2).map(([, status]) => status), [400, 200], 'refused once, then taken');
+    assert.deepEqual(answers.filter(([n]) => n !== 2).map(([n, status]) => [n, status]).sort(), [[1, 200], [3, 200], [4, 200], [5, 200]], 'the others once');
+    const { alerts } = await heard();
+    assert.deepEqual(alerts, [], 'the student was not bothered');
+    // The retry is reported in the background: wait for it to be written.
+    const retries = () =>
+      env.stack.edge.db
+        .prepare("SELECT error_code, error_context FROM events WHERE submissionid = ? AND event_type = 'upload_retry'")
+        .bind(submissionid)
+        .all<{ error_code: string; error_context: string }>()
+        .then((r) => r.results.map((e) => [e.error_code, JSON.parse(e.error_context).part]));
+    let logged = await retries();
+    for (const deadline = Date.now() + 10000; logged.length === 0 && Date.now() < deadline; logged = await retries()) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(logged, [['S3:400:BadDigest', 2]]);
+
+    // What S3 assembled is the file: its ETag is the checksum of the file's own parts, which the browser confirmed.
+    const digests = Array.from({ length: PARTS }, (_, i) => createHash('md5').update(file.subarray(i * part, (i + 1) * part)).digest());
+    const expected = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${PARTS}`;
+    const key = (await env.stack.edge.db.prepare('SELECT s3_key FROM videos WHERE submissionid = ?').bind(submissionid).first<{ s3_key: string }>())!.s3_key;
+    const head = await env.stack.s3client.send(new HeadObjectCommand({ Bucket: env.stack.s3.bucket, Key: key }));
+    assert.equal(head.ETag?.replaceAll('"', ''), expected);
+    assert.deepEqual(confirmed, [expected]);
     await page.close();
   });
 });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import {
   MAX_PARTS_PER_SIGN,
+  MAX_SIGNATURES_PER_PART,
   partSizeFor,
   type MultipartCompleteResponse,
   type MultipartPartsResponse,
@@ -13,20 +14,21 @@ import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { int, queryInt, readJsonObject, text, type Fields } from '../http/validate';
 import { finalKeyOf, stagingKeyOf } from '../services/object-keys';
-import { completeMultipart, createMultipart, headObject, listParts, presignParts, s3Client } from '../services/s3';
+import { completeMultipart, createMultipart, headObject, listParts, presignParts, s3Client, type PartToSign } from '../services/s3';
 import { beginUpload, parseUploadRequest } from '../services/upload-session';
 import { removeObjects } from '../services/video-objects';
-import { clearMultipartUploadId, extendGrants, fail, markAssembled, setMultipartUploadId } from '../services/video-states';
+import { clearMultipartUploadId, fail, markAssembled, setMultipartUploadId, spendSignatures } from '../services/video-states';
 import { findOwnUpload, type VideoRow } from '../services/videos';
 
 /**
  * Large files as S3 multipart uploads: parts go straight to S3 on presigned
  * PUTs, in parallel, each retried alone, and an interrupted upload resumes
- * from the parts S3 already holds. S3 cannot pin a total size on multipart
- * the way a POST policy does, so `complete` checks every part against the
- * declared size before it assembles anything. Everything here works on the
- * staging key (`s3_key` in requests and answers); confirm copies it to the
- * final key. Records change only through `video-states`.
+ * from the parts S3 already holds. Each part URL is signed with the part's
+ * exact length and the MD5 the browser computed, so S3 itself refuses any
+ * other body; `complete` still checks every part against the declared size
+ * before it assembles anything. Everything here works on the staging key
+ * (`s3_key` in requests and answers); confirm copies it to the final key.
+ * Records change only through `video-states`.
  */
 export const multipart = new Hono<AppEnv>();
 multipart.use('*', requireToken('upload'));
@@ -45,6 +47,30 @@ const resumableUntil = (signedUntil: number, graceHours: number, startedAt: numb
 async function ownUpload(db: D1Database, claims: UploadClaims, body: { submissionid: number; key: string }): Promise<VideoRow | null> {
   const final = finalKeyOf(body.key);
   return final ? findOwnUpload(db, claims.iss, claims.sub, body.submissionid, final) : null;
+}
+
+/** A part's exact length: the part size for all but the last, the remainder for the last. */
+const partLength = (filesize: number, n: number) => Math.min(partSizeFor(filesize), filesize - (n - 1) * partSizeFor(filesize));
+/** Content-MD5 (RFC 1864): the base64 of 16 bytes, canonical (the 2 spare bits zero), so one digest has one spelling. */
+const CONTENT_MD5 = /^[A-Za-z0-9+/]{21}[AQgw]==$/;
+
+function refuseParts(message: string): never {
+  throw new ApiError('INVALID_REQUEST', message, 'parts');
+}
+
+/** `parts` of a sign-parts request: 1…MAX_PARTS_PER_SIGN distinct parts of this upload, each with its Content-MD5. */
+function partsToSign(value: unknown, filesize: number): PartToSign[] {
+  const count = partCount(filesize);
+  if (!Array.isArray(value) || value.length < 1 || value.length > MAX_PARTS_PER_SIGN) refuseParts(`parts must list 1 to ${MAX_PARTS_PER_SIGN} parts.`);
+  const seen = new Set<number>();
+  return value.map((item: unknown) => {
+    const { part_number: n, md5 } = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > count) refuseParts(`Each part_number must be a whole number from 1 to ${count}.`);
+    if (typeof md5 !== 'string' || !CONTENT_MD5.test(md5)) refuseParts('Each md5 must be the base64 MD5 of the part (24 characters, RFC 1864).');
+    if (seen.has(n)) refuseParts(`Part ${n} is listed twice.`);
+    seen.add(n);
+    return { number: n, length: partLength(filesize, n), md5 };
+  });
 }
 
 /** The token's own multipart upload that is still open, or the reason it is not. */
@@ -95,18 +121,16 @@ multipart.post('/sign-parts', async (c) => {
   const { config, now } = c.var;
   const body = await readJsonObject(c);
   const video = await openUpload(c.env.DB, claims, target(body, claims));
-  const numbers = body.part_numbers;
-  const count = partCount(video.file_size!);
-  if (!Array.isArray(numbers) || numbers.length < 1 || numbers.length > MAX_PARTS_PER_SIGN) {
-    throw new ApiError('INVALID_REQUEST', `part_numbers must list 1 to ${MAX_PARTS_PER_SIGN} parts.`, 'part_numbers');
-  }
-  if (!numbers.every((n) => Number.isSafeInteger(n) && n >= 1 && n <= count)) {
-    throw new ApiError('INVALID_REQUEST', `part_numbers must be whole numbers from 1 to ${count}.`, 'part_numbers');
-  }
-  const urls = await presignParts(s3Client(config.s3), config.s3.bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!, numbers as number[], config.uploadUrlTtl);
+  const parts = partsToSign(body.parts, video.file_size!);
+  const urls = await presignParts(s3Client(config.s3), config.s3.bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!, parts, config.uploadUrlTtl);
   // An upload that keeps asking for parts is alive: cleanup only abandons idle ones.
   const expires = now + config.uploadUrlTtl;
-  await extendGrants(c.env.DB, video.id, expires);
+  const budget = partCount(video.file_size!) * MAX_SIGNATURES_PER_PART;
+  if (!(await spendSignatures(c.env.DB, video.id, parts.length, budget, expires))) {
+    // Not 429: no wait would help, the budget lasts the session's life. A new session starts afresh
+    // (the uploader does that by itself once), and sessions are what the hourly upload limit counts.
+    throw new ApiError('UPLOAD_NOT_PENDING', `This upload has used the ${MAX_SIGNATURES_PER_PART} signatures each of its parts may get (or was closed meanwhile); start it again.`, 'parts');
+  }
   return c.json<MultipartSignResponse>({
     urls,
     expires_at: new Date(expires * 1000).toISOString(),

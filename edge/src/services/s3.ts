@@ -170,22 +170,37 @@ export async function createMultipart(s3: S3Client, bucket: string, key: string,
   }
 }
 
-/** Presigned PUTs for parts: the browser sends each straight to S3 and reads its ETag. */
+/** One part to sign: its number, exact length in bytes and base64 MD5 (the `Content-MD5` header, RFC 1864). */
+export interface PartToSign {
+  number: number;
+  length: number;
+  md5: string;
+}
+
+const SIGNED_PART_HEADERS = new Set(['content-length', 'content-md5']);
+
+/**
+ * Presigned PUTs for parts: the browser sends each straight to S3 and reads its ETag.
+ * `Content-Length` and `Content-MD5` are signed headers, so S3 refuses a body of any
+ * other length or with another digest (SignatureDoesNotMatch), and a body that does not
+ * match the digest (BadDigest). Both would be signed by default as headers the request
+ * carries; naming them keeps that true whatever the SDK's defaults become.
+ */
 export async function presignParts(
   s3: S3Client,
   bucket: string,
   key: string,
   uploadId: string,
-  partNumbers: readonly number[],
+  parts: readonly PartToSign[],
   ttlSeconds: number,
 ): Promise<Record<string, string>> {
   try {
     const urls: Record<string, string> = {};
-    for (const n of partNumbers) {
-      urls[String(n)] = await getSignedUrl(
+    for (const p of parts) {
+      urls[String(p.number)] = await getSignedUrl(
         s3,
-        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n }),
-        { expiresIn: ttlSeconds },
+        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: p.number, ContentLength: p.length, ContentMD5: p.md5 }),
+        { expiresIn: ttlSeconds, signableHeaders: SIGNED_PART_HEADERS },
       );
     }
     return urls;

@@ -117,9 +117,20 @@ export async function setMultipartUploadId(db: D1Database, id: number, uploadId:
   return changed(r) === 1;
 }
 
-/** New part URLs keep a pending upload alive, and its staging key writable, until `until`. */
-export async function extendGrants(db: D1Database, id: number, until: number): Promise<boolean> {
-  const r = await db.prepare(`UPDATE videos SET presign_expires = MAX(presign_expires, ?) WHERE ${PENDING}`).bind(until, id).run();
+/**
+ * New part URLs: spends `count` of the multipart upload's signature budget and keeps it alive,
+ * its staging key writable, until `until` (Unix seconds), in one conditional statement, so
+ * parallel sign-parts calls can never together pass the budget. False, and nothing written,
+ * when the budget would be exceeded or the upload is no longer open (assembled or aborted).
+ */
+export async function spendSignatures(db: D1Database, id: number, count: number, budget: number, until: number): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `UPDATE videos SET signatures = signatures + ?, presign_expires = MAX(presign_expires, ?)
+       WHERE ${PENDING} AND multipart_upload_id IS NOT NULL AND signatures + ? <= ?`,
+    )
+    .bind(count, until, id, count, budget)
+    .run();
   return changed(r) === 1;
 }
 

@@ -1,4 +1,5 @@
-import type { ConfirmUploadResponse, Scope, UploadUrlResponse } from '../../../edge/src/contract';
+import type { ConfirmUploadResponse, PlaybackUrlResponse, Scope, UploadUrlResponse } from '../../../edge/src/contract';
+import { fromBase64, md5Of, toHex } from '../../../components/uploader/md5';
 
 /**
  * The browser's view of the stack the runner started (see
@@ -83,11 +84,23 @@ export async function uploadThroughApi(
   const s3 = await fetch(presign.body.presigned_url, { method: 'POST', body: form });
   if (!s3.ok) throw new Error(`S3: ${s3.status} ${await s3.text()}`);
   const confirm = await api<ConfirmUploadResponse>(token, '/api/confirm-upload', {
-    body: { assignmentid, submissionid: ids.submissionid, s3_key: presign.body.s3_key, filesize: file.size, duration: 6 },
+    body: { assignmentid, submissionid: ids.submissionid, s3_key: presign.body.s3_key, filesize: file.size, md5: toHex(await md5Of(file)), duration: 6 },
   });
   if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${JSON.stringify(confirm.body)}`);
   return { ...confirm.body, s3_key: presign.body.s3_key, token };
 }
+
+/** The ETag S3 holds for the submission's video, unquoted, read through the CDN stand-in (which hands it on). */
+export async function storedEtag(submissionid: number): Promise<string> {
+  const view = await devToken({ scope: 'view', submissionid });
+  const play = await api<PlaybackUrlResponse>(view, `/api/playback-url?submissionid=${submissionid}`);
+  const res = await fetch(play.body.signed_url, { headers: { Range: 'bytes=0-0' } });
+  await res.arrayBuffer();
+  return (res.headers.get('ETag') ?? '').replaceAll('"', '');
+}
+
+/** A Content-MD5 (base64) as the hex S3 writes in ETags. */
+export const base64ToHex = (b64: string): string => toHex(fromBase64(b64));
 
 /** Polls until the check returns a truthy value, or fails with the message. */
 export async function until<T>(check: () => T | Promise<T>, message: string, timeoutMs = 15000): Promise<NonNullable<T>> {

@@ -9,8 +9,14 @@
 export interface PartPut {
   part: number;
   url: string;
+  /** The `Content-MD5` header the uploader set (base64). */
+  contentMd5?: string;
+  /** Its body had a byte changed on the way (see {@link Bend.alter}). */
+  altered: boolean;
   /** 0 for a failed connection; undefined while in flight. */
   status?: number;
+  /** S3's ETag for the part (the hex MD5 of what it stored), when it took it. */
+  etag?: string | null;
 }
 
 export interface EdgeCall {
@@ -35,6 +41,8 @@ export interface Bend {
   put?(part: number, url: string, attempt: number): string | null;
   /** Holds this part PUT back until the promise settles, or null to send it at once. */
   hold?(part: number, attempt: number): Promise<void> | null;
+  /** True to flip one byte in the middle of this part's body after the uploader hashed it: corruption on the way. */
+  alter?(part: number, attempt: number): boolean;
   /** A made-up answer instead of this edge call, or null to let it through. */
   edge?(path: string, body: unknown, attempt: number): Response | null;
 }
@@ -46,7 +54,9 @@ export function watchTraffic(bend: Bend = {}): Traffic {
   const open = proto.open;
   const send = proto.send;
   const abort = proto.abort;
-  const held = new Map<XMLHttpRequest, Promise<void>>();
+  const setRequestHeader = proto.setRequestHeader;
+  const held = new Map<XMLHttpRequest, Promise<unknown>>();
+  const putOf = new WeakMap<XMLHttpRequest, PartPut>();
   const originalFetch = window.fetch;
   const putAttempts = new Map<number, number>();
   const edgeAttempts = new Map<string, number>();
@@ -58,21 +68,34 @@ export function watchTraffic(bend: Bend = {}): Traffic {
       const attempt = (putAttempts.get(part) ?? 0) + 1;
       putAttempts.set(part, attempt);
       target = bend.put?.(part, target, attempt) ?? target;
-      const put: PartPut = { part, url: target };
+      const put: PartPut = { part, url: target, altered: bend.alter?.(part, attempt) ?? false };
       puts.push(put);
+      putOf.set(this, put);
       const wait = bend.hold?.(part, attempt);
       if (wait) held.set(this, wait);
-      this.addEventListener('loadend', () => (put.status = this.status));
+      this.addEventListener('loadend', () => {
+        put.status = this.status;
+        put.etag = this.status >= 200 && this.status < 300 ? this.getResponseHeader('ETag') : null;
+      });
     }
     return (open as (...args: unknown[]) => void).call(this, method, target, ...rest);
   } as typeof proto.open;
 
+  proto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
+    const put = putOf.get(this);
+    if (put && name.toLowerCase() === 'content-md5') put.contentMd5 = value;
+    setRequestHeader.call(this, name, value);
+  };
+
   proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    const altered = putOf.get(this)?.altered && body instanceof Blob;
     const wait = held.get(this);
-    if (!wait) return send.call(this, body);
-    void wait.then(() => {
+    if (!wait && !altered) return send.call(this, body);
+    const ready = (wait ?? Promise.resolve()).then(() => (altered ? flipOneByte(body) : body));
+    held.set(this, ready);
+    void ready.then((b) => {
       // Aborted while held: it never goes.
-      if (held.delete(this)) send.call(this, body);
+      if (held.delete(this)) send.call(this, b);
     });
   };
   proto.abort = function (this: XMLHttpRequest) {
@@ -113,7 +136,15 @@ export function watchTraffic(bend: Bend = {}): Traffic {
       proto.open = open;
       proto.send = send;
       proto.abort = abort;
+      proto.setRequestHeader = setRequestHeader;
       window.fetch = originalFetch;
     },
   };
+}
+
+/** The same bytes but one, in the middle: what a faulty link or proxy could deliver. */
+async function flipOneByte(body: Blob): Promise<Blob> {
+  const at = Math.floor(body.size / 2);
+  const [byte] = new Uint8Array(await body.slice(at, at + 1).arrayBuffer());
+  return new Blob([body.slice(0, at), new Uint8Array([byte! ^ 0xff]), body.slice(at + 1)]);
 }

@@ -41,10 +41,16 @@ const WRAPPER = `(({ parts, releaseAfterMs }) => {
     else setTimeout(go, releaseAfterMs);
   };
   window.s3vReleaseParts = () => held.splice(0).forEach((go) => go());
+  window.s3vHeldParts = () => held.length;
 })`;
 
 export async function holdParts(page: Page, options: HoldOptions): Promise<void> {
   await page.evaluate(`${WRAPPER}(${JSON.stringify(options)})`);
+}
+
+/** Waits until this many part PUTs are being held (each part is hashed and signed before it can be sent). */
+export async function partsHeld(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(`window.s3vHeldParts() >= ${count}`);
 }
 
 export async function releaseParts(page: Page): Promise<void> {
