@@ -46,16 +46,40 @@ export function partSizeFor(filesize: number): number {
   return Math.max(DEFAULT_PART_BYTES, needed);
 }
 
-/** Video containers a student may hand in: extension → the MIME types browsers report for it. */
+/**
+ * Video containers a student may hand in: extension → the MIME types browsers and systems
+ * report for it, the FIRST being the one canonical type the edge presigns and stores
+ * (see {@link canonicalVideoType}). Chromium 145+ reports `video/matroska` (RFC 9559) for
+ * .mkv where older browsers said `video/x-matroska`; `video/vnd.avi` is AVI's IANA entry.
+ */
 export const VIDEO_TYPES = {
   mp4: ['video/mp4'],
   mov: ['video/quicktime'],
-  avi: ['video/x-msvideo', 'video/avi', 'video/msvideo'],
-  mkv: ['video/x-matroska'],
+  avi: ['video/x-msvideo', 'video/vnd.avi', 'video/avi', 'video/msvideo'],
+  mkv: ['video/matroska', 'video/x-matroska'],
   webm: ['video/webm'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type VideoExtension = keyof typeof VIDEO_TYPES;
+
+/**
+ * What systems report for a file they have no type for. Accepted for any container:
+ * then the extension names the type and the file's own bytes must agree with it
+ * (the uploader checks before sending, confirm checks the stored object).
+ */
+export const GENERIC_TYPES: readonly string[] = ['', 'application/octet-stream'];
+
+/**
+ * The one type a file of this extension is presigned and stored under, given the type
+ * its browser reported: a listed alias or a generic type maps to the extension's first
+ * type; anything else (a type contradicting the extension) is null. Parameters
+ * (`; codecs=…`) and case are ignored, as MIME types are compared (RFC 2045 §5.1).
+ */
+export function canonicalVideoType(ext: VideoExtension, reported: string): string | null {
+  const essence = reported.split(';')[0]!.trim().toLowerCase();
+  const known = VIDEO_TYPES[ext] as readonly string[];
+  return GENERIC_TYPES.includes(essence) || known.includes(essence) ? known[0]! : null;
+}
 
 /** How people name the accepted containers, in messages. */
 export const VIDEO_TYPE_NAMES = 'MP4, MOV, AVI, MKV, WebM';

@@ -53,7 +53,7 @@ function target(body: Fields, claims: UploadClaims): { submissionid: number; key
 multipart.post('/start', async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
-  const req = parseUploadRequest(await readJsonObject(c), claims);
+  const req = parseUploadRequest(await readJsonObject(c), claims, 'multipart');
   const s3 = s3Client(config.s3);
   let uploadId = '';
   const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => {

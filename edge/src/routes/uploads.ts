@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import {
+  MAX_POST_BYTES,
   MAX_UPLOAD_BYTES,
   type ConfirmUploadResponse,
   type UploadClaims,
@@ -23,10 +24,10 @@ export const uploads = new Hono<AppEnv>();
 uploads.post('/upload-url', requireToken('upload'), async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
-  const req = parseUploadRequest(await readJsonObject(c), claims);
+  const req = parseUploadRequest(await readJsonObject(c), claims, 'post');
   let presigned: PresignedUpload | undefined;
   const { key, expires } = await beginUpload(c.env, config, claims, req, now, async (key) => {
-    presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, req.mimetype, claims.maxbytes, config.uploadUrlTtl);
+    presigned = await presignUpload(s3Client(config.s3), config.s3.bucket, key, req.mimetype, Math.min(claims.maxbytes, MAX_POST_BYTES), config.uploadUrlTtl);
     return { multipartUploadId: null };
   });
   return c.json<UploadUrlResponse>(

@@ -31,11 +31,6 @@ export function isVideoExtension(ext: string): ext is VideoExtension {
   return Object.hasOwn(VIDEO_TYPES, ext);
 }
 
-/** The type must be one browsers report for that extension: a renamed .exe stays out. */
-export function typeMatchesExtension(ext: VideoExtension, mimetype: string): boolean {
-  return (VIDEO_TYPES[ext] as readonly string[]).includes(mimetype.toLowerCase());
-}
-
 /** `videos/{userid}/{timestamp}_{random}/{safe name}`: unguessable, grouped per user, readable. */
 export function objectKey(userid: string, nowMs: number, filename: string): string {
   const random = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
