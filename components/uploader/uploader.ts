@@ -1,7 +1,6 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary } from '../../edge/src/contract';
-import { EdgeError } from '../edge-client';
+import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary, type VideoSummaryResponse } from '../../edge/src/contract';
 import { emit, UPLOAD_COMPLETE, type UploadCompleteDetail } from '../events';
 import { formatBytes, formatClock, formatDate, formatTimeLeft } from '../format';
 import { LoadController } from '../load-controller';
@@ -94,14 +93,8 @@ export class S3vUploader extends S3vElement {
   }
 
   private loadExisting(): Promise<void> {
-    return this.existing.load(async (signal) => {
-      try {
-        return await this.edge<VideoSummary>({ path: '/api/video', query: { submissionid: this.submissionid }, signal });
-      } catch (err) {
-        if (err instanceof EdgeError && (err.status === 404 || err.status === 410)) return null;
-        throw err;
-      }
-    });
+    return this.existing.load(async (signal) =>
+      (await this.edge<VideoSummaryResponse>({ path: '/api/video', query: { submissionid: this.submissionid }, signal })).video);
   }
 
   private current(): CurrentVideo | null {

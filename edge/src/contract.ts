@@ -373,6 +373,16 @@ export interface VideoSummary {
   uploaded_at: string;
   claimed: boolean;
   md5: string | null;
+  /** ISO 8601, when the video was deleted (status `deleted`); null otherwise. */
+  deleted_at: string | null;
+}
+
+/**
+ * GET /api/video answers 200 with this: the submission's current video, or null when it
+ * has none. Absence is an ordinary answer (an empty form asks it every time), not a 404.
+ */
+export interface VideoSummaryResponse {
+  video: VideoSummary | null;
 }
 
 // ---- admin ----------------------------------------------------------------

@@ -140,6 +140,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     try {
       await claim(edgeUrl, submissionid, receipt);
       const video = await currentVideo(edgeUrl, submissionid);
+      if (!video) throw new EdgeRefusal(502, 'VIDEO_NOT_FOUND', 'The claimed video is not the submission’s current one.');
       record(submissionid).saved = { filename: video.filename, filesize: video.filesize, uploaded: video.uploaded_at };
       res.writeHead(303, { Location: `${back}&notice=saved` }).end();
     } catch (err) {

@@ -2,7 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
 import '../../components/uploader/define';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { textOf } from './support/stack';
+import { mkvClip, textOf, until } from './support/stack';
+import { watchTraffic } from './support/traffic';
 
 /** A file that claims any size without holding it: the checks read `size`, never the bytes. */
 function fileOfSize(name: string, type: string, size: number): File {
@@ -111,6 +112,48 @@ describe('<s3v-uploader> before anything is sent', () => {
     drop(el, fileOfSize('talk.mkv', '', 2));
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1 byte limit');
+  });
+
+  it('refuses a 20-byte text file named notavideo.mp4 by its bytes, and sends nothing', async () => {
+    const { el, input } = await render();
+    const traffic = watchTraffic();
+    try {
+      drop(el, new File(['this is not a video\n'], 'notavideo.mp4', { type: 'video/mp4' }));
+      await until(() => el.phase === 'error', 'the refusal');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal(
+        'This file is not a video: its content is none of MP4, MOV, AVI, MKV, WebM, whatever its name says.',
+      );
+      expect(el.shadowRoot!.querySelector('.hint')!.textContent).to.contain('Choose the video file itself');
+      expect(el.shadowRoot!.querySelector('button.primary'), 'nothing to retry').to.equal(null);
+      expect(traffic.edge, 'not one request').to.deep.equal([]);
+      expect(input.value).to.equal('previous-receipt');
+      await expect(el).to.be.accessible();
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('refuses an untyped file whose bytes are another container than its name says', async () => {
+    const { el } = await render();
+    const traffic = watchTraffic();
+    try {
+      drop(el, await mkvClip('holiday.mp4', ''));
+      await until(() => el.phase === 'error', 'the refusal');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal(
+        'The content of this file is MKV video, but its name ends in .mp4. Rename it to match its content, then choose it again.',
+      );
+      expect(traffic.edge).to.deep.equal([]);
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('offers the picker every type a browser may report, video/matroska (Chromium 145+) included', async () => {
+    const { el } = await render();
+    const accept = el.shadowRoot!.querySelector('input[type=file]')!.getAttribute('accept')!.split(',');
+    expect(accept).to.include.members(['.mkv', 'video/matroska', 'video/x-matroska', '.avi', 'video/vnd.avi', '.mp4', 'video/mp4']);
   });
 
   it('shows the texts of the `strings` property, English for any key it lacks', async () => {
