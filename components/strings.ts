@@ -51,6 +51,8 @@ export const STRINGS = {
   upload_validating: 'Checking your file…',
 
   player_buffering: 'Buffering…',
+  player_error_damaged: 'This video cannot be played: the file is damaged or is not a video.',
+  player_error_damaged_hint: 'Ask the student to export the video again and hand it in anew.',
   player_error_denied: 'Access denied',
   player_error_failed: 'Playback failed, try refreshing',
   player_error_format: 'Video format not supported',
