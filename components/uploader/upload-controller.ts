@@ -162,17 +162,22 @@ export class UploadController implements ReactiveController {
     void this.go();
   }
 
-  /** Stops sending; a multipart upload is aborted on the edge (its parts removed) and forgotten here. */
-  cancel(): void {
-    if (!this.cancellable) return;
+  /**
+   * Stops sending; a multipart upload is aborted on the edge (its parts removed) and forgotten
+   * here. Settles when the edge has answered the abort, for a page about to navigate away.
+   */
+  cancel(): Promise<void> {
+    if (!this.cancellable) return Promise.resolve();
     const multipart = this.job?.multipart;
     this.stop();
+    let aborted = Promise.resolve();
     if (multipart) {
       this.store().drop();
-      void multipart.abort();
+      aborted = multipart.abort().catch(() => undefined);
     }
     this.job = null;
     this.set({ phase: 'initial', cancelled: true });
+    return aborted;
   }
 
   private stop(): void {

@@ -131,8 +131,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   /** "Save changes": what the plugin's save() does with the receipt the uploader left in the form. */
   async function save(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
     const submissionid = positiveInt(url.searchParams.get('submission'), 'submission');
-    const receipt = new URLSearchParams(await readBody(req)).get('s3video_receipt')?.trim() ?? '';
+    const form = new URLSearchParams(await readBody(req));
+    const receipt = form.get('s3video_receipt')?.trim() ?? '';
     const back = `/student?submission=${submissionid}`;
+    // moodleform's Cancel submits the form with `cancel`; is_cancelled() leaves the submission as it was.
+    if (form.has('cancel')) {
+      res.writeHead(303, { Location: `${back}&notice=cancelled` }).end();
+      return;
+    }
     if (!receipt) {
       res.writeHead(303, { Location: `${back}&notice=unchanged` }).end();
       return;
@@ -184,6 +190,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       return html(await studentView(url,
         notice === 'saved' ? { ok: true, text: 'Your submission has been saved.' }
         : notice === 'unchanged' ? { ok: true, text: 'Nothing changed: no new video was uploaded.' }
+        : notice === 'cancelled' ? { ok: true, text: 'Cancelled: your submission was not changed.' }
         : null));
     }
     if (path === '/teacher') {

@@ -83,6 +83,15 @@ describe('the student page refuses before sending anything', () => {
     await page.close();
   });
 
+  it('notavideo.mp4, 20 bytes of text named like a video: refused by its bytes, nothing sent', async () => {
+    const { page, requests } = await studentPage();
+    await uploader(page).locator('input[type=file]').setInputFiles(textFile(dir, 'notavideo.mp4', 'this is not a video\n'));
+    await uploader(page).getByText('This file is not a video: its content is none of MP4, MOV, AVI, MKV, WebM, whatever its name says.').waitFor();
+    assert.deepEqual(requests.filter((u) => u.includes('/api/upload-url') || u.includes('/api/multipart') || u.startsWith(env.stack.s3.endpoint)), []);
+    assert.equal(await receipt(page), '');
+    await page.close();
+  });
+
   it('a file that is not a video: the accepted types', async () => {
     const { page, requests } = await studentPage();
     await uploader(page).locator('input[type=file]').setInputFiles(textFile(dir, 'essay.txt', 'not a video'));
