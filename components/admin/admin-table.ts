@@ -225,16 +225,29 @@ export class S3vAdminTable extends S3vElement {
     `;
   }
 
+  /** The video's true state: a replaced one is not "Ready", a deleted one says since when. */
+  private renderStatus(v: AdminVideo): TemplateResult {
+    if (v.status === 'deleted' && v.deleted_at) {
+      return html`<span class="status status-deleted">${this.t('videos_status_deleted')}</span>
+        <span class="muted when">${this.t('videos_status_deleted_on', formatDate(v.deleted_at))}</span>`;
+    }
+    if (v.status !== 'deleted' && v.replaced_at) {
+      return html`<span class="status status-replaced">${this.t('videos_status_replaced')}</span>
+        <span class="muted when">${this.t('videos_status_replaced_on', formatDate(v.replaced_at))}</span>`;
+    }
+    return html`<span class="status status-${v.status}">${this.t(STATUS_LABEL[v.status])}</span>`;
+  }
+
   private renderRow(v: AdminVideo): TemplateResult {
     return html`<tr data-videoid=${v.id}>
       <td>${v.coursename ?? v.courseid}</td>
       <td>${v.assignmentname ?? v.assignmentid}</td>
       <td>${v.fullname ?? v.userid}</td>
       <td class="key">${v.s3_key}</td>
-      <td><span class="status status-${v.status}">${this.t(STATUS_LABEL[v.status])}</span></td>
+      <td>${this.renderStatus(v)}</td>
       <td class="nowrap">${formatDate(v.uploaded_at)}</td>
       <td>
-        ${v.status === 'deleted'
+        ${v.status === 'deleted' || v.replaced_at
           ? nothing
           : html`<button type="button" class="danger" @click=${() => this.askDelete(v)}>
               ${this.t('videos_delete')}<span class="visually-hidden"> ${v.filename}</span>

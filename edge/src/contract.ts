@@ -400,7 +400,7 @@ export interface AdminStatsResponse {
   failed_uploads: number;
   /** successful / total, 0…1; null when nothing was uploaded. */
   success_rate: number | null;
-  /** Bytes of every video now stored (status ready), whenever uploaded. */
+  /** Bytes of every current video (status ready, not replaced), whenever uploaded. */
   total_storage_bytes: number;
   ready_videos: number;
   playbacks: number;
@@ -443,6 +443,12 @@ export interface AdminVideo {
   claimed: boolean;
   uploaded_at: string;
   deleted_at: string | null;
+  /**
+   * ISO 8601, when a newer saved (or, before any save, newer confirmed) video of the same
+   * submission took this one's place; null while it is the current one. A replaced video is
+   * no longer shown to anyone, is not counted as stored, and the cleanup run deletes it.
+   */
+  replaced_at: string | null;
 }
 
 export interface AdminVideosResponse {

@@ -1,12 +1,12 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/admin/define';
 import type { S3vAdminTable } from '../../components/admin/admin-table';
-import { api, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+import { api, devToken, env, MP4_HEAD, unique, until, uploadThroughApi } from './support/stack';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
 function tinyVideo(name: string): File {
-  return new File([crypto.getRandomValues(new Uint8Array(1024))], name, { type: 'video/mp4' });
+  return new File([MP4_HEAD, crypto.getRandomValues(new Uint8Array(1024))], name, { type: 'video/mp4' });
 }
 
 /** Uploads `count` videos to an assignment named uniquely, so a search finds exactly these. */
@@ -58,6 +58,25 @@ describe('<s3v-admin-table>', () => {
     expect(status).to.equal('Ready');
     expect(date).to.match(/\d{4}/);
     expect(el.shadowRoot!.querySelector('tbody img, tbody script')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows a replaced video as "Replaced" without Delete, and a deleted one as "Deleted on …"', async () => {
+    const tag = `Assignment [${unique()}]`;
+    const submissionid = unique();
+    await uploadThroughApi(tinyVideo('first.mp4'), { submissionid, assignmentname: tag });
+    const { videoid } = await uploadThroughApi(tinyVideo('second.mp4'), { submissionid, assignmentname: tag });
+    const admin = await devToken({ scope: 'admin' });
+    expect((await api(admin, `/api/admin/videos/${videoid}`, { method: 'DELETE' })).status).to.equal(200);
+    const el = await table(tag);
+    await until(() => rows(el).length === 2, 'both videos');
+    const byFile = (name: string) => rows(el).find((row) => cells(row)[3]!.endsWith(name))!;
+    const [, , , , replaced] = cells(byFile('first.mp4'));
+    expect(replaced).to.match(/^Replaced Replaced by a newer video on .*\d{4}/);
+    expect(byFile('first.mp4').querySelector('button'), 'nothing to delete: cleanup removes it').to.equal(null);
+    const [, , , , deleted] = cells(byFile('second.mp4'));
+    expect(deleted).to.match(/^Deleted Deleted on .*\d{4}/);
+    expect(byFile('second.mp4').querySelector('button')).to.equal(null);
     await expect(el).to.be.accessible();
   });
 

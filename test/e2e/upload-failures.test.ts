@@ -317,7 +317,8 @@ describe('the student page works from the keyboard alone', () => {
     await phase(page, 'success');
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === 'Save changes') break;
+      // moodleform's buttons are <input type=submit>: their label is their value.
+      if ((await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)) === 'Save changes') break;
     }
     await page.keyboard.press('Enter');
     await page.getByText('Your submission has been saved.').waitFor();

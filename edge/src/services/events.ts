@@ -61,8 +61,9 @@ export async function stats(
       .bind(site, since),
     db
       .prepare(
+        // A replaced video waits only for the cleanup run: it is no longer a video the site keeps.
         `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes
-         FROM videos WHERE site = ? AND upload_status = 'ready'`,
+         FROM videos WHERE site = ? AND upload_status = 'ready' AND retired_timestamp IS NULL`,
       )
       .bind(site),
     // Bytes a playback would move if watched to the end: an upper bound, which is what a budget wants.

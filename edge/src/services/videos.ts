@@ -206,5 +206,6 @@ export function toAdminVideo(row: VideoRow): AdminVideo {
     claimed: row.claimed_timestamp !== null && row.retired_timestamp === null,
     uploaded_at: iso(row.upload_timestamp)!,
     deleted_at: iso(row.deleted_timestamp),
+    replaced_at: iso(row.retired_timestamp),
   };
 }
