@@ -417,8 +417,14 @@ export interface AdminStatsResponse {
     event_type: EventType;
     error_code: string | null;
     error_message: string | null;
+    /** Moodle user id: the dashboard links it to `{wwwroot}/user/profile.php?id=`. */
     userid: string;
+    /** The person's name as Moodle signed it into their latest upload token; null if none is known. */
+    fullname: string | null;
+    /** The video concerned: the event's own key, else its submission's latest upload. */
     s3_key: string | null;
+    /** That video's file name as the student chose it; null when no video is known. */
+    filename: string | null;
     timestamp: string;
   }>;
   error_breakdown: Array<{ error_code: string; count: number }>;

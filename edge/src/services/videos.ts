@@ -1,4 +1,5 @@
 import type { AdminVideo, VideoStatus } from '../contract';
+import { backfillSearchText, searchClause, searchTextFor } from './search';
 
 /** The one place the edge reads and writes the `videos` table. Every query is parameterised. */
 
@@ -41,13 +42,13 @@ export function insertPending(db: D1Database, v: NewVideo): D1PreparedStatement 
     .prepare(
       `INSERT INTO videos (site, courseid, assignmentid, submissionid, userid, s3_key, s3_bucket,
          upload_status, filename, file_size, mime_type, coursename, assignmentname, fullname,
-         upload_timestamp, presign_expires, multipart_upload_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         upload_timestamp, presign_expires, multipart_upload_id, search_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       v.site, v.courseid, v.assignmentid, v.submissionid, v.userid, v.s3_key, v.s3_bucket,
       v.filename, v.file_size, v.mime_type, v.coursename, v.assignmentname, v.fullname,
-      v.upload_timestamp, v.presign_expires, v.multipart_upload_id,
+      v.upload_timestamp, v.presign_expires, v.multipart_upload_id, searchTextFor(v),
     );
 }
 
@@ -166,11 +167,10 @@ export async function listVideos(db: D1Database, f: VideoFilter): Promise<{ rows
     params.push(f.status);
   }
   if (f.q) {
-    // instr rather than LIKE: D1 refuses LIKE patterns over 50 bytes, and an admin pastes whole keys.
-    // It also takes what was typed literally, % and _ included.
-    const columns = ['s3_key', 'filename', 'fullname', 'coursename', 'assignmentname'];
-    where.push(`(${columns.map((col) => `instr(lower(${col}), ?) > 0`).join(' OR ')})`);
-    params.push(...columns.map(() => f.q!.toLowerCase()));
+    await backfillSearchText(db);
+    const search = searchClause(f.q);
+    where.push(search.sql);
+    params.push(...search.params);
   }
   const clause = where.join(' AND ');
   const [count, page] = await db.batch<{ total: number } | VideoRow>([
