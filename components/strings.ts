@@ -88,6 +88,7 @@ export const STRINGS = {
   dashboard_success_rate_detail: '{$a->ok} of {$a->total} uploads',
   dashboard_uploads: 'Total uploads',
   dashboard_uploads_detail: '{$a} failed',
+  dashboard_video: 'Video',
   dashboard_when: 'When',
   dashboard_who: 'User',
 

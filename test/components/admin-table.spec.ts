@@ -121,7 +121,7 @@ describe('<s3v-admin-table>', () => {
     rows(el)[0]!.querySelector('button')!.click();
     await until(() => dialog.open, 'the dialog again');
     dialog.querySelector<HTMLButtonElement>('button.danger')!.click();
-    await until(() => cells(rows(el)[0]!)[4] === 'Deleted', 'the row to show Deleted');
+    await until(() => cells(rows(el)[0]!)[4]!.startsWith('Deleted Deleted on '), 'the row to show Deleted on its date');
     expect(dialog.open).to.equal(false);
     const notice = el.shadowRoot!.querySelector<HTMLElement>('.notice')!;
     expect(notice.textContent).to.equal('Video deleted.');

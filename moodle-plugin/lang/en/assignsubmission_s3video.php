@@ -52,6 +52,7 @@ $string['dashboard_success_rate'] = 'Success rate';
 $string['dashboard_success_rate_detail'] = '{$a->ok} of {$a->total} uploads';
 $string['dashboard_uploads'] = 'Total uploads';
 $string['dashboard_uploads_detail'] = '{$a} failed';
+$string['dashboard_video'] = 'Video';
 $string['dashboard_when'] = 'When';
 $string['dashboard_who'] = 'User';
 $string['default'] = 'Enabled by default';
