@@ -229,11 +229,11 @@ export class S3vAdminTable extends S3vElement {
   private renderStatus(v: AdminVideo): TemplateResult {
     if (v.status === 'deleted' && v.deleted_at) {
       return html`<span class="status status-deleted">${this.t('videos_status_deleted')}</span>
-        <span class="muted when">${this.t('videos_status_deleted_on', formatDate(v.deleted_at))}</span>`;
+        <span class="muted when">${this.t('videos_status_deleted_on', formatDate(v.deleted_at, this))}</span>`;
     }
     if (v.status !== 'deleted' && v.replaced_at) {
       return html`<span class="status status-replaced">${this.t('videos_status_replaced')}</span>
-        <span class="muted when">${this.t('videos_status_replaced_on', formatDate(v.replaced_at))}</span>`;
+        <span class="muted when">${this.t('videos_status_replaced_on', formatDate(v.replaced_at, this))}</span>`;
     }
     return html`<span class="status status-${v.status}">${this.t(STATUS_LABEL[v.status])}</span>`;
   }
@@ -245,7 +245,7 @@ export class S3vAdminTable extends S3vElement {
       <td>${v.fullname ?? v.userid}</td>
       <td class="key">${v.s3_key}</td>
       <td>${this.renderStatus(v)}</td>
-      <td class="nowrap">${formatDate(v.uploaded_at)}</td>
+      <td class="nowrap">${formatDate(v.uploaded_at, this)}</td>
       <td>
         ${v.status === 'deleted' || v.replaced_at
           ? nothing

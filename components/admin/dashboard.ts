@@ -149,7 +149,7 @@ export class S3vDashboard extends S3vElement {
           <tbody>
             ${rows.map(
               (f) => html`<tr>
-                <td class="nowrap">${formatDate(f.timestamp)}</td>
+                <td class="nowrap">${formatDate(f.timestamp, this)}</td>
                 <td><a href=${this.profileUrl(f.userid)}>${f.fullname ?? f.userid}</a></td>
                 <td><code>${f.error_code ?? '—'}</code></td>
                 <td>${f.error_message ?? ''}</td>

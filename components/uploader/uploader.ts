@@ -309,7 +309,7 @@ export class S3vUploader extends S3vElement {
               <p class="muted">
                 ${this.t('upload_current_details', {
                   size: current.filesize === null ? '' : formatBytes(current.filesize),
-                  date: current.uploaded ? formatDate(current.uploaded) : '',
+                  date: current.uploaded ? formatDate(current.uploaded, this) : '',
                 })}
               </p>
             </div>

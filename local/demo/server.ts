@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
 import { claim, currentVideo, devToken, EdgeRefusal, type TokenRequest } from './edge-dev';
 import { readLangFile } from './lang';
-import { CORE_AJAX, CORE_STR } from './moodle-standins';
+import { CORE_AJAX, CORE_STR, CORE_USER_DATE } from './moodle-standins';
+import { CORE_STRINGS, userDate } from './user-dates';
 import { dashboardPage, indexPage, studentPage, teacherPage, videosPage } from './pages';
 
 /**
@@ -25,6 +26,8 @@ const STUDENT = { sub: '3', fullname: 'Sam Student' };
 const TEACHER = '2';
 const ADMIN = '1';
 const MAX_FORM_BYTES = 64 * 1024;
+/** The demo users' Moodle timezone: what core_get_user_dates writes dates in. */
+const DEMO_TIMEZONE = 'UTC';
 
 export interface DemoOptions {
   /** 0 picks a free port. */
@@ -161,6 +164,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const calls = JSON.parse(await readBody(req)) as Array<{ methodname: string; args: Record<string, unknown> }>;
     const answers = await Promise.all(
       calls.map(async ({ methodname, args }) => {
+        if (methodname === 'core_get_user_dates') {
+          const timestamps = args.timestamps as Array<{ timestamp: number; format: string }>;
+          return { error: false, data: { dates: timestamps.map((t) => userDate(t.timestamp, t.format, DEMO_TIMEZONE)) } };
+        }
         if (methodname !== `${COMPONENT}_get_token`) {
           return { error: true, exception: { message: `Unknown function ${methodname}` } };
         }
@@ -199,10 +206,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
     if (path === '/admin') return html(dashboardPage({ edgeUrl, token: await token({ scope: 'admin', sub: ADMIN }) }));
     if (path === '/admin/videos') return html(videosPage({ edgeUrl, token: await token({ scope: 'admin', sub: ADMIN }) }));
-    if (path === '/strings.json') return send(res, 200, JSON.stringify({ [COMPONENT]: readLangFile() }), 'application/json; charset=utf-8');
+    if (path === '/strings.json') return send(res, 200, JSON.stringify({ [COMPONENT]: readLangFile(), ...CORE_STRINGS }), 'application/json; charset=utf-8');
     if (path === '/lib/requirejs/require.js') return send(res, 200, await readFile(REQUIRE_JS), CONTENT_TYPES['.js']!);
     if (path === '/lib/requirejs.php/core/str.js') return send(res, 200, CORE_STR, CONTENT_TYPES['.js']!);
     if (path === '/lib/requirejs.php/core/ajax.js') return send(res, 200, CORE_AJAX, CONTENT_TYPES['.js']!);
+    if (path === '/lib/requirejs.php/core/user_date.js') return send(res, 200, CORE_USER_DATE, CONTENT_TYPES['.js']!);
 
     // RequireJS asks for component/name.js; Moodle answers with amd/build/name.min.js, and so do we.
     const module = new RegExp(`^/lib/requirejs\\.php/${COMPONENT}/([a-z0-9-]+)(\\.js|\\.min\\.js\\.map)$`).exec(path);

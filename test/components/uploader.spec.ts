@@ -39,7 +39,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     expect(button.tagName).to.equal('BUTTON');
     button.focus();
     expect(el.shadowRoot!.activeElement).to.equal(button);
-    expect(textOf(el)).to.contain('MP4, MOV, AVI, MKV, WebM, up to 5 GB');
+    expect(textOf(el)).to.contain('MP4, MOV, AVI, MKV, WebM, up to 5.0 GB');
     expect(el.phase).to.equal('initial');
     await expect(el).to.be.accessible();
   });
@@ -59,7 +59,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     expect(el.phase).to.equal('error');
     const alert = el.shadowRoot!.querySelector('[role=alert]')!;
-    expect(alert.querySelector('.message')!.textContent).to.equal('File size exceeds 5 GB limit');
+    expect(alert.querySelector('.message')!.textContent).to.equal('File size exceeds 5.0\u00a0GB limit');
     expect(alert.querySelector('.hint')!.textContent).to.contain('Compress the video');
     // No Retry: the same file would fail the same way.
     expect(el.shadowRoot!.textContent).not.to.contain('Retry');
@@ -71,10 +71,10 @@ describe('<s3v-uploader> before anything is sent', () => {
     const { el } = await render();
     el.maxbytes = 100 * 1024 * 1024;
     await el.updateComplete;
-    expect(textOf(el)).to.contain('up to 100 MB');
+    expect(textOf(el)).to.contain('up to 100.0 MB');
     drop(el, fileOfSize('lecture.mov', 'video/quicktime', 100 * 1024 * 1024 + 1));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 100 MB limit');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 100.0\u00a0MB limit');
   });
 
   it('refuses what is not a video with the list of accepted types', async () => {
@@ -87,7 +87,7 @@ describe('<s3v-uploader> before anything is sent', () => {
 
   it('offers, names and accepts only the types the site allows (accept)', async () => {
     const { el } = await render('', ' .MP4,.mov, .exe');
-    expect(textOf(el)).to.contain('MP4, MOV, up to 5 GB');
+    expect(textOf(el)).to.contain('MP4, MOV, up to 5.0 GB');
     expect(el.shadowRoot!.querySelector('input[type=file]')!.getAttribute('accept')).to.equal('.mp4,video/mp4,.mov,video/quicktime');
     drop(el, fileOfSize('talk.mkv', 'video/x-matroska', 2));
     await el.updateComplete;
@@ -98,7 +98,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     drop(el, fileOfSize('talk.mov', 'video/quicktime', 2));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1 byte limit');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1\u00a0bytes limit');
   });
 
   it('refuses a renamed file whose type contradicts its extension, but accepts an MKV the system gave no type', async () => {
@@ -111,7 +111,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     drop(el, fileOfSize('talk.mkv', '', 2));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1 byte limit');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1\u00a0bytes limit');
   });
 
   it('refuses a 20-byte text file named notavideo.mp4 by its bytes, and sends nothing', async () => {

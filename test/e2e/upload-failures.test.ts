@@ -68,7 +68,7 @@ describe('the student page refuses before sending anything', () => {
   it('a file over 5 GB: the limit and a hint to compress', async () => {
     const { page, requests } = await studentPage();
     await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'lecture.mp4', MAX_UPLOAD_BYTES + 1));
-    await uploader(page).getByText('File size exceeds 5 GB limit').waitFor();
+    await uploader(page).getByText('File size exceeds 5.0\u00a0GB limit').waitFor();
     assert.match(await uploader(page).locator('[role=alert]').innerText(), /Compress the video/);
     assert.deepEqual(requests.filter((u) => u.includes('/api/upload-url') || u.startsWith(env.stack.s3.endpoint)), []);
     assert.equal(await receipt(page), '');
@@ -77,9 +77,9 @@ describe('the student page refuses before sending anything', () => {
 
   it('a file over the assignment’s own lower limit: that limit', async () => {
     const { page } = await studentPage(`&maxbytes=${50 * 1024}`);
-    await uploader(page).getByText('MP4, MOV, AVI, MKV, WebM, up to 50 kB').waitFor();
+    await uploader(page).getByText('MP4, MOV, AVI, MKV, WebM, up to 50.0\u00a0KB').waitFor();
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
-    await uploader(page).getByText('File size exceeds 50 kB limit').waitFor();
+    await uploader(page).getByText('File size exceeds 50.0\u00a0KB limit').waitFor();
     await page.close();
   });
 
