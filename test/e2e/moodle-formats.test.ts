@@ -68,7 +68,7 @@ describe('sizes and dates follow Moodle', () => {
     const expected = `${mb}, uploaded ${moodleDate(row!.confirmed_timestamp)}`;
     const details = uploader.locator('.current .muted');
     await page.waitForFunction(
-      (text) => document.querySelector('s3v-uploader')!.shadowRoot!.querySelector('.current .muted')?.textContent?.trim() === text,
+      (text) => document.querySelector('s3v-uploader')?.shadowRoot?.querySelector('.current .muted')?.textContent?.trim() === text,
       expected,
     );
     assert.equal((await details.textContent())!.trim(), expected);
