@@ -1,32 +1,14 @@
 /**
- * Numbers, sizes, durations and dates as people read them, in the page's
- * language (Moodle sets <html lang>), through Intl so no unit needs a string.
+ * Numbers, durations, money as people read them, in the page's language
+ * (Moodle sets <html lang>), through Intl. Sizes and dates are Moodle's own
+ * (moodle-format.ts), so they read the same as Moodle's beside them.
  */
 
 function lang(): string {
   return document.documentElement.lang || navigator.language || 'en';
 }
 
-const BYTE_UNITS = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
-
-/** Binary multiples with the familiar names, as Moodle's display_size does: 5 GiB reads "5 GB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) {
-    return new Intl.NumberFormat(lang(), { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
-  }
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return new Intl.NumberFormat(lang(), {
-    style: 'unit',
-    unit: BYTE_UNITS[unit],
-    unitDisplay: 'short',
-    maximumFractionDigits: value < 10 ? 1 : 0,
-  }).format(value);
-}
+export { formatBytes, formatDate } from './moodle-format';
 
 /** "45 seconds", "3 minutes", "2 hours": rounded, because a time left is an estimate. */
 export function formatTimeLeft(seconds: number): string {
@@ -44,12 +26,6 @@ export function formatClock(seconds: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
-}
-
-export function formatDate(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang(), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 export function formatNumber(value: number): string {

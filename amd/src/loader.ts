@@ -21,6 +21,10 @@ interface CoreStr {
   getStrings(requests: Array<{ key: string; component: string }>): Promise<string[]>;
 }
 
+interface CoreUserDate {
+  get(requests: Array<{ timestamp: number; format: string }>): Promise<string[]>;
+}
+
 interface CoreAjax {
   call(calls: Array<{ methodname: string; args: Record<string, unknown> }>): Array<Promise<{ token: string }>>;
 }
@@ -67,18 +71,25 @@ function renewToken(kind: ComponentKind, event: TokenExpiredEvent): void {
 
 const started = new Set<ComponentKind>();
 
-/** Loads the elements of one kind, translates them, and keeps their tokens fresh. */
+/** Loads the elements of one kind, translates them, gives them Moodle's sizes and dates, and keeps their tokens fresh. */
 export function init(kind: ComponentKind): void {
   // A page may ask twice (two elements, two js_call_amd): once is enough.
   if (started.has(kind)) return;
   started.add(kind);
   document.addEventListener(TOKEN_EXPIRED, (event) => renewToken(kind, event));
-  load([`${COMPONENT}/${kind}-lazy`, 'core/str'])
-    .then(([lazy, str]) => {
-      const { tags, stringKeys } = lazy as LazyModule;
+  load([`${COMPONENT}/${kind}-lazy`, 'core/str', 'core/user_date'])
+    .then(([lazy, str, userDate]) => {
+      const { tags, stringKeys, coreStrings, useMoodle } = lazy as LazyModule;
       return (str as CoreStr)
-        .getStrings(stringKeys.map((key) => ({ key, component: COMPONENT })))
+        .getStrings([...stringKeys.map((key) => ({ key, component: COMPONENT })), ...coreStrings])
         .then((values) => {
+          const core = values.slice(stringKeys.length);
+          // Sizes as display_size() with core's units, dates from core/user_date in the user's timezone.
+          useMoodle({
+            sizeUnits: core.slice(0, 6),
+            dateFormat: core[6]!,
+            userDates: (requests) => Promise.resolve((userDate as CoreUserDate).get(requests)),
+          });
           const strings = Object.fromEntries(stringKeys.map((key, i) => [key, values[i]!]));
           for (const element of document.querySelectorAll<S3vHost>(tags.join(','))) element.strings = strings;
         });

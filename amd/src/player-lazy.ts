@@ -4,3 +4,4 @@ import { stringKeys as keys } from '../../components/strings';
 
 export const tags = ['s3v-player'];
 export const stringKeys = keys('common_', 'player_');
+export { CORE_STRING_REQUESTS as coreStrings, useMoodle } from '../../components/moodle-format';

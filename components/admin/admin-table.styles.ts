@@ -21,8 +21,13 @@ export const adminTableStyles = css`
     color: var(--s3v-danger);
   }
   .status-pending,
+  .status-replaced,
   .status-deleted {
     color: var(--s3v-muted);
+  }
+  .when {
+    display: block;
+    font-size: 0.875em;
   }
   .pages {
     display: flex;

@@ -225,6 +225,19 @@ export class S3vAdminTable extends S3vElement {
     `;
   }
 
+  /** The video's true state: a replaced one is not "Ready", a deleted one says since when. */
+  private renderStatus(v: AdminVideo): TemplateResult {
+    if (v.status === 'deleted' && v.deleted_at) {
+      return html`<span class="status status-deleted">${this.t('videos_status_deleted')}</span>
+        <span class="muted when">${this.t('videos_status_deleted_on', formatDate(v.deleted_at, this))}</span>`;
+    }
+    if (v.status !== 'deleted' && v.replaced_at) {
+      return html`<span class="status status-replaced">${this.t('videos_status_replaced')}</span>
+        <span class="muted when">${this.t('videos_status_replaced_on', formatDate(v.replaced_at, this))}</span>`;
+    }
+    return html`<span class="status status-${v.status}">${this.t(STATUS_LABEL[v.status])}</span>`;
+  }
+
   private renderRow(v: AdminVideo): TemplateResult {
     return html`<tr data-videoid=${v.id}>
       <td>${v.coursename ?? v.courseid}</td>
@@ -234,10 +247,10 @@ export class S3vAdminTable extends S3vElement {
         ${v.s3_key}
         ${v.md5 ? html`<br /><span class="checksum muted">${this.t('videos_checksum')}: <code>${v.md5}</code></span>` : nothing}
       </td>
-      <td><span class="status status-${v.status}">${this.t(STATUS_LABEL[v.status])}</span></td>
-      <td class="nowrap">${formatDate(v.uploaded_at)}</td>
+      <td>${this.renderStatus(v)}</td>
+      <td class="nowrap">${formatDate(v.uploaded_at, this)}</td>
       <td>
-        ${v.status === 'deleted'
+        ${v.status === 'deleted' || v.replaced_at
           ? nothing
           : html`<button type="button" class="danger" @click=${() => this.askDelete(v)}>
               ${this.t('videos_delete')}<span class="visually-hidden"> ${v.filename}</span>

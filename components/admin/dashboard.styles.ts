@@ -48,4 +48,8 @@ export const dashboardStyles = css`
   .count {
     font-variant-numeric: tabular-nums;
   }
+  td .name,
+  td .key {
+    display: block;
+  }
 `;

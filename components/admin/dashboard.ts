@@ -22,6 +22,8 @@ export class S3vDashboard extends S3vElement {
   /** Where the video management page is (Moodle's admin/videos.php). */
   @property({ attribute: 'videos-url' }) videosUrl = '';
   @property({ type: Number }) days: StatsPeriod = 30;
+  /** The Moodle site, for links to people's profiles; Moodle's own `M.cfg.wwwroot` when not set. */
+  @property() wwwroot = '';
 
   private readonly stats = new LoadController<AdminStatsResponse>(this);
   private loadedFor: string | null = null;
@@ -125,6 +127,12 @@ export class S3vDashboard extends S3vElement {
     </li>`;
   }
 
+  /** Moodle's profile page for a user id. */
+  private profileUrl(userid: string): string {
+    const root = (this.wwwroot || (window as { M?: { cfg?: { wwwroot?: string } } }).M?.cfg?.wwwroot || '').replace(/\/+$/, '');
+    return `${root}/user/profile.php?id=${encodeURIComponent(userid)}`;
+  }
+
   private renderFailures(rows: AdminStatsResponse['recent_failures']): TemplateResult {
     return html`
       <div class="scroll" tabindex="0" role="region" aria-labelledby="failures-title">
@@ -135,17 +143,18 @@ export class S3vDashboard extends S3vElement {
               <th scope="col">${this.t('dashboard_who')}</th>
               <th scope="col">${this.t('dashboard_error_code')}</th>
               <th scope="col">${this.t('dashboard_message')}</th>
-              <th scope="col">${this.t('videos_key')}</th>
+              <th scope="col">${this.t('dashboard_video')}</th>
             </tr>
           </thead>
           <tbody>
             ${rows.map(
               (f) => html`<tr>
-                <td class="nowrap">${formatDate(f.timestamp)}</td>
-                <td>${f.userid}</td>
+                <td class="nowrap">${formatDate(f.timestamp, this)}</td>
+                <td><a href=${this.profileUrl(f.userid)}>${f.fullname ?? f.userid}</a></td>
                 <td><code>${f.error_code ?? '—'}</code></td>
                 <td>${f.error_message ?? ''}</td>
-                <td class="key">${f.s3_key ?? ''}</td>
+                <td>${f.filename ? html`<span class="name">${f.filename}</span>` : nothing}
+                  ${f.s3_key ? html`<span class="key">${f.s3_key}</span>` : nothing}</td>
               </tr>`,
             )}
           </tbody>

@@ -7,13 +7,21 @@ const PROBES: ReadonlyArray<readonly [name: string, type: string]> = [
   ['MP4', 'video/mp4; codecs="avc1.42E01E, mp4a.40.2"'],
   ['WebM', 'video/webm; codecs="vp9, opus"'],
   ['MOV', 'video/quicktime'],
-  ['MKV', 'video/x-matroska'],
+  ['MKV', 'video/matroska'],
   ['AVI', 'video/x-msvideo'],
 ];
 
 export function playableFormats(): string[] {
   const video = document.createElement('video');
   return PROBES.filter(([, type]) => video.canPlayType(type) !== '').map(([name]) => name);
+}
+
+/**
+ * Whether this browser says it may play a stored type at all. When it says no, a failure is
+ * the browser's lack; when it says yes and the file still fails, the file is at fault.
+ */
+export function browserPlays(mimetype: string): boolean {
+  return document.createElement('video').canPlayType(sourceType(mimetype)) !== '';
 }
 
 /**

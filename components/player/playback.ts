@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import videojs from 'video.js/core.es.js';
 import type { ClientEventRequest, PlaybackUrlResponse } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
-import { sourceType } from './playable-formats';
+import { browserPlays, sourceType } from './playable-formats';
 
 /**
  * A signed CloudFront URL in a Video.js player, kept working: when the URL
@@ -11,7 +11,7 @@ import { sourceType } from './playable-formats';
  * becomes a message rather than a storm of requests.
  */
 
-export type PlayerProblem = 'unavailable' | 'denied' | 'network' | 'format' | 'failed' | 'ratelimited';
+export type PlayerProblem = 'unavailable' | 'denied' | 'network' | 'format' | 'damaged' | 'failed' | 'ratelimited';
 
 export type PlayerState =
   | { phase: 'loading' }
@@ -247,7 +247,12 @@ export class PlaybackController implements ReactiveController {
       return this.renew('network');
     }
     if (status === 404 || status === 410) return this.fail('unavailable', `CDN_${status}`, error.message, context);
-    if (error.code === 3 || error.code === 4) return this.fail('format', mediaCode, error.message, context);
+    if (error.code === 3 || error.code === 4) {
+      // The CDN served the bytes. A decode failure, or "not supported" for a type this browser
+      // claims to play, is the file's fault; only a type the browser refuses outright is its own.
+      const browsersLack = error.code === 4 && !browserPlays(this.url.mimetype);
+      return this.fail(browsersLack ? 'format' : 'damaged', mediaCode, error.message, { ...context, mimetype: this.url.mimetype });
+    }
     return this.fail('failed', mediaCode, error.message, context);
   }
 

@@ -14,6 +14,7 @@ const MESSAGES: Record<PlayerProblem, StringKey> = {
   denied: 'player_error_denied',
   network: 'player_error_network',
   format: 'player_error_format',
+  damaged: 'player_error_damaged',
   failed: 'player_error_failed',
   ratelimited: 'player_error_ratelimited',
 };
@@ -96,6 +97,7 @@ export class S3vPlayer extends S3vElement {
   private renderProblem(problem: PlayerProblem, retryAfter: number | null): TemplateResult {
     const hint =
       problem === 'format' ? this.t('player_error_format_hint', playableFormats().join(', ') || '—')
+      : problem === 'damaged' ? this.t('player_error_damaged_hint')
       : problem === 'ratelimited' ? this.t('common_try_again_in', formatTimeLeft(retryAfter ?? 3600))
       : '';
     return html`

@@ -8,7 +8,7 @@ import { md5Of, toHex } from './md5';
 import { fingerprint, ResumeStore, sameFile, type FileFingerprint } from './resume-store';
 import { reportCode, S3UploadError } from './s3-errors';
 import { postToS3 } from './s3-post';
-import { checkFile, typeNames, uploadLimit, type Problem } from './validate';
+import { checkContent, checkFile, typeNames, uploadLimit, type Problem } from './validate';
 import { readVideoMetadata, type VideoMetadata } from './video-metadata';
 import { sleep } from './wait';
 
@@ -165,17 +165,22 @@ export class UploadController implements ReactiveController {
     void this.go();
   }
 
-  /** Stops sending; a multipart upload is aborted on the edge (its parts removed) and forgotten here. */
-  cancel(): void {
-    if (!this.cancellable) return;
+  /**
+   * Stops sending; a multipart upload is aborted on the edge (its parts removed) and forgotten
+   * here. Settles when the edge has answered the abort, for a page about to navigate away.
+   */
+  cancel(): Promise<void> {
+    if (!this.cancellable) return Promise.resolve();
     const multipart = this.job?.multipart;
     this.stop();
+    let aborted = Promise.resolve();
     if (multipart) {
       this.store().drop();
-      void multipart.abort();
+      aborted = multipart.abort().catch(() => undefined);
     }
     this.job = null;
     this.set({ phase: 'initial', cancelled: true });
+    return aborted;
   }
 
   private stop(): void {
@@ -204,7 +209,11 @@ export class UploadController implements ReactiveController {
     try {
       if (job.stage === 'upload') {
         this.set({ phase: 'validating', file: job.file });
-        job.s3Key = job.file.size >= this.io.multipartThreshold() ? await this.transferInParts(job, signal) : await this.transfer(job, signal);
+        // The bytes, not the name: a renamed document is refused before anything is sent.
+        const refused = await checkContent(job.file, this.io.allowedTypes());
+        if (!current()) return;
+        if (refused) return this.refuse(job, refused);
+        job.s3Key = await this.send(job, signal);
         job.stage = 'confirm';
       }
       if (!current()) return;
@@ -220,6 +229,28 @@ export class UploadController implements ReactiveController {
     } catch (err) {
       if (!current() || isAbort(err)) return;
       this.fail(job, err instanceof StageError ? err : new StageError(err, job.s3Key));
+    }
+  }
+
+  /** A file that is not a video: said at once, nothing sent, nothing to retry. */
+  private refuse(job: Job, problem: Problem): void {
+    this.stop();
+    this.job = null;
+    this.set({ phase: 'error', file: job.file, problem, retryable: false });
+  }
+
+  /**
+   * Multipart from the threshold on; below it one POST, unless the edge answers
+   * USE_MULTIPART (its POST ceiling is the contract's MAX_POST_BYTES, and a page
+   * configured with a higher threshold must still get its file through).
+   */
+  private async send(job: Job, signal: AbortSignal): Promise<string> {
+    if (job.file.size >= this.io.multipartThreshold()) return this.transferInParts(job, signal);
+    try {
+      return await this.transfer(job, signal);
+    } catch (err) {
+      if (err instanceof EdgeError && err.code === 'USE_MULTIPART') return this.transferInParts(job, signal);
+      throw err;
     }
   }
 
@@ -488,6 +519,9 @@ export class UploadController implements ReactiveController {
           };
         case 'FILE_TOO_LARGE':
           return { ...base, problem: { message: 'upload_error_toolarge', a: limit, hint: 'upload_error_toolarge_hint' }, retryable: false, restart: true };
+        case 'NOT_A_VIDEO':
+          // Confirm's own look at the stored bytes: a browser that skipped the check above.
+          return { ...base, problem: { message: 'upload_error_notvideo', a: typeNames(this.io.allowedTypes()), hint: 'upload_error_notvideo_hint' }, retryable: false, restart: true };
         case 'UNSUPPORTED_TYPE':
           return { ...base, problem: { message: 'upload_error_type', a: typeNames(this.io.allowedTypes()) }, retryable: false, restart: true };
         case 'TOKEN_EXPIRED':

@@ -69,8 +69,15 @@ export const uploaderStyles = css`
     font-weight: 600;
   }
   .resume-offer,
-  .offline {
+  .offline,
+  .warning {
     font-weight: 600;
+  }
+  .held,
+  .leave {
+    margin-top: 0.75rem;
+    padding-top: 0.75rem;
+    border-top: 1px solid var(--s3v-border);
   }
   .actions {
     display: flex;

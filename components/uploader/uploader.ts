@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary } from '../../edge/src/contract';
-import { EdgeError } from '../edge-client';
+import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary, type VideoSummaryResponse } from '../../edge/src/contract';
 import { emit, UPLOAD_COMPLETE, type UploadCompleteDetail } from '../events';
 import { formatBytes, formatClock, formatDate, formatTimeLeft } from '../format';
 import { LoadController } from '../load-controller';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
 import { MULTIPART_THRESHOLD, UploadController, type UploadPhase, type UploadState } from './upload-controller';
+import { FormGuard } from './form-guard';
 import { uploaderStyles } from './uploader.styles';
 import { allowedTypes, pickerAccept, typeNames, uploadLimit } from './validate';
 
@@ -60,6 +60,15 @@ export class S3vUploader extends S3vElement {
     completed: (result) => this.completed(result),
   });
 
+  /** Holds the form's Save or Cancel while an upload runs (see form-guard.ts). */
+  private readonly guard = new FormGuard(this, {
+    form: () => this.closest('form'),
+    busy: () => this.upload.busy,
+    stopUpload: () => this.upload.cancel(),
+  });
+  /** A held save was let go because the upload ended without a video: said until the next file. */
+  @state() private saveDropped = false;
+
   private readonly existing = new LoadController<VideoSummary | null>(this);
   private hadFocus = false;
 
@@ -79,11 +88,20 @@ export class S3vUploader extends S3vElement {
 
   protected override willUpdate(): void {
     this.hadFocus = this.shadowRoot?.activeElement != null;
+    const phase = this.upload.state.phase;
+    if (this.guard.hold.kind !== 'none' && !this.upload.busy && phase !== 'success') {
+      this.saveDropped = this.guard.hold.kind === 'save' && phase === 'error';
+      this.guard.uploadEnded();
+    }
+    if (phase === 'validating') this.saveDropped = false;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // The button that had focus (Cancel, Retry…) may have gone with the phase: keep keyboard users in place.
-    if (this.hadFocus && !this.shadowRoot!.activeElement) {
+    // Cancel was pressed in the form: the question takes the focus, on its safe answer.
+    if (this.guard.hold.kind === 'cancel' && !this.shadowRoot!.activeElement?.closest('.leave')) {
+      this.shadowRoot!.querySelector<HTMLElement>('.leave [data-keep]')?.focus();
+    } else if (this.hadFocus && !this.shadowRoot!.activeElement) {
+      // The button that had focus (Cancel, Retry…) may have gone with the phase: keep keyboard users in place.
       this.shadowRoot!.querySelector<HTMLElement>('[data-focus]')?.focus();
     }
     // Without the page's word on the current video, ask the edge, once, as soon as we can.
@@ -94,14 +112,8 @@ export class S3vUploader extends S3vElement {
   }
 
   private loadExisting(): Promise<void> {
-    return this.existing.load(async (signal) => {
-      try {
-        return await this.edge<VideoSummary>({ path: '/api/video', query: { submissionid: this.submissionid }, signal });
-      } catch (err) {
-        if (err instanceof EdgeError && (err.status === 404 || err.status === 410)) return null;
-        throw err;
-      }
-    });
+    return this.existing.load(async (signal) =>
+      (await this.edge<VideoSummaryResponse>({ path: '/api/video', query: { submissionid: this.submissionid }, signal })).video);
   }
 
   private current(): CurrentVideo | null {
@@ -124,6 +136,8 @@ export class S3vUploader extends S3vElement {
       field.dispatchEvent(new Event('change', { bubbles: true }));
     }
     emit(this, UPLOAD_COMPLETE, result);
+    // A "Save changes" pressed during the upload goes now, with the receipt in the form.
+    this.guard.uploadConfirmed();
   }
 
   /** The hidden input lives in the page (light DOM), in this element's form when there is one. */
@@ -180,15 +194,43 @@ export class S3vUploader extends S3vElement {
         @dragleave=${this.onDragLeave}
         @drop=${this.onDrop}
       >
-        ${this.renderPhase(s)}
+        ${this.renderPhase(s)} ${this.renderHold()}
         <input type="file" accept=${pickerAccept(this.types())} hidden @change=${this.onPicked} />
       </section>
       <p class="visually-hidden" role="status" aria-live="polite">${this.announcement(s)}</p>
     `;
   }
 
+  /** What the form's Save or Cancel, pressed during the upload, is waiting for. */
+  private renderHold(): TemplateResult | typeof nothing {
+    const hold = this.guard.hold;
+    if (hold.kind === 'save') {
+      return html`
+        <div class="held">
+          <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_save_held')}</p>
+          <div class="actions"><button type="button" @click=${() => this.guard.release()}>${this.t('upload_save_held_release')}</button></div>
+        </div>
+      `;
+    }
+    if (hold.kind === 'cancel') {
+      const question = this.current() ? 'upload_leave_question' : 'upload_leave_question_none';
+      return html`
+        <div class="leave" role="group" aria-labelledby="leave-question">
+          <p id="leave-question" class="warning">${this.t(question)}</p>
+          <div class="actions">
+            <button type="button" class="danger" @click=${() => void this.guard.confirmCancel()}>${this.t('upload_leave_confirm')}</button>
+            <button type="button" class="primary" data-keep @click=${() => this.guard.release()}>${this.t('upload_leave_keep')}</button>
+          </div>
+        </div>
+      `;
+    }
+    return this.saveDropped ? html`<p class="warning dropped">${this.t('upload_save_dropped')}</p>` : nothing;
+  }
+
   /** Said once per phase: progress itself is on the progressbar, not repeated every second. */
   private announcement(s: UploadState): string {
+    if (this.guard.hold.kind === 'save') return this.t('upload_save_held');
+    if (this.guard.hold.kind === 'cancel') return this.t(this.current() ? 'upload_leave_question' : 'upload_leave_question_none');
     switch (s.phase) {
       case 'initial':
         return s.cancelled ? this.t('upload_cancelled') : '';
@@ -267,7 +309,7 @@ export class S3vUploader extends S3vElement {
               <p class="muted">
                 ${this.t('upload_current_details', {
                   size: current.filesize === null ? '' : formatBytes(current.filesize),
-                  date: current.uploaded ? formatDate(current.uploaded) : '',
+                  date: current.uploaded ? formatDate(current.uploaded, this) : '',
                 })}
               </p>
             </div>

@@ -1,6 +1,7 @@
-import { MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, VIDEO_TYPES, type VideoExtension } from '../../edge/src/contract';
+import { canonicalVideoType, MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, VIDEO_TYPES, type VideoExtension } from '../../edge/src/contract';
+import { containerFitsExtension, sniffContainer, SNIFF_BYTES, type Container } from '../../edge/src/media/container';
 import { formatBytes } from '../format';
-import type { StringKey } from '../strings';
+import type { StringKey, StringParam } from '../strings';
 
 /**
  * The checks made before anything is sent. The edge repeats them (a browser
@@ -11,7 +12,7 @@ import type { StringKey } from '../strings';
 export interface Problem {
   message: StringKey;
   /** The `{$a}` of the message. */
-  a?: string;
+  a?: StringParam;
   hint?: StringKey;
 }
 
@@ -58,9 +59,11 @@ function isVideoExtension(ext: string): ext is VideoExtension {
 }
 
 /**
- * Type first: "only videos" is the more useful news about a huge .zip. Some
- * systems report no type (or octet-stream) for MKV and AVI; then the
- * extension decides and the type the edge expects for it is sent.
+ * Type first: "only videos" is the more useful news about a huge .zip. The
+ * reported type must be one the contract lists for the extension, or none at
+ * all (empty, `application/octet-stream`: then the extension names it and the
+ * bytes must agree, see {@link checkContent}); either way the type sent is the
+ * extension's one canonical type.
  */
 export function checkFile(
   file: Pick<File, 'name' | 'size' | 'type'>,
@@ -68,17 +71,35 @@ export function checkFile(
   allowed: readonly VideoExtension[] = ALL_TYPES,
 ): FileCheck {
   const ext = extensionOf(file.name);
-  const reported = file.type.toLowerCase();
-  const known = isVideoExtension(ext) && allowed.includes(ext) ? (VIDEO_TYPES[ext] as readonly string[]) : null;
   const typeProblem: Problem = { message: 'upload_error_type', a: typeNames(allowed) };
-  if (!known) return { ok: false, problem: typeProblem };
-  const untyped = reported === '' || reported === 'application/octet-stream';
-  if (!untyped && !known.includes(reported)) return { ok: false, problem: typeProblem };
+  const mimetype = isVideoExtension(ext) && allowed.includes(ext) ? canonicalVideoType(ext, file.type) : null;
+  if (mimetype === null) return { ok: false, problem: typeProblem };
 
   const limit = uploadLimit(maxbytes);
   if (file.size > limit) {
     return { ok: false, problem: { message: 'upload_error_toolarge', a: formatBytes(limit), hint: 'upload_error_toolarge_hint' } };
   }
   if (file.size === 0) return { ok: false, problem: { message: 'upload_error_empty' } };
-  return { ok: true, mimetype: untyped ? known[0]! : reported };
+  return { ok: true, mimetype };
+}
+
+/** How people name each container, for the message about a file whose bytes are another than its name. */
+const CONTAINER_NAMES: Record<Container, string> = { mp4: 'MP4', mov: 'MOV', matroska: 'MKV', webm: 'WebM', avi: 'AVI' };
+
+/**
+ * The file's own first bytes (see edge/src/media/container.ts, which confirm runs
+ * again on the stored object): null when they are a video container of the family
+ * its name says, else what to tell the student. Reads {@link SNIFF_BYTES}, not the file.
+ */
+export async function checkContent(file: Blob & { name: string }, allowed: readonly VideoExtension[] = ALL_TYPES): Promise<Problem | null> {
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const container = sniffContainer(head);
+  const ext = extensionOf(file.name);
+  if (container === null || !isVideoExtension(ext)) {
+    return { message: 'upload_error_notvideo', a: typeNames(allowed), hint: 'upload_error_notvideo_hint' };
+  }
+  if (!containerFitsExtension(container, ext)) {
+    return { message: 'upload_error_mismatch', a: { found: CONTAINER_NAMES[container], ext } };
+  }
+  return null;
 }

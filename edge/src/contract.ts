@@ -47,16 +47,40 @@ export function partSizeFor(filesize: number): number {
   return Math.max(DEFAULT_PART_BYTES, needed);
 }
 
-/** Video containers a student may hand in: extension → the MIME types browsers report for it. */
+/**
+ * Video containers a student may hand in: extension → the MIME types browsers and systems
+ * report for it, the FIRST being the one canonical type the edge presigns and stores
+ * (see {@link canonicalVideoType}). Chromium 145+ reports `video/matroska` (RFC 9559) for
+ * .mkv where older browsers said `video/x-matroska`; `video/vnd.avi` is AVI's IANA entry.
+ */
 export const VIDEO_TYPES = {
   mp4: ['video/mp4'],
   mov: ['video/quicktime'],
-  avi: ['video/x-msvideo', 'video/avi', 'video/msvideo'],
-  mkv: ['video/x-matroska'],
+  avi: ['video/x-msvideo', 'video/vnd.avi', 'video/avi', 'video/msvideo'],
+  mkv: ['video/matroska', 'video/x-matroska'],
   webm: ['video/webm'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type VideoExtension = keyof typeof VIDEO_TYPES;
+
+/**
+ * What systems report for a file they have no type for. Accepted for any container:
+ * then the extension names the type and the file's own bytes must agree with it
+ * (the uploader checks before sending, confirm checks the stored object).
+ */
+export const GENERIC_TYPES: readonly string[] = ['', 'application/octet-stream'];
+
+/**
+ * The one type a file of this extension is presigned and stored under, given the type
+ * its browser reported: a listed alias or a generic type maps to the extension's first
+ * type; anything else (a type contradicting the extension) is null. Parameters
+ * (`; codecs=…`) and case are ignored, as MIME types are compared (RFC 2045 §5.1).
+ */
+export function canonicalVideoType(ext: VideoExtension, reported: string): string | null {
+  const essence = reported.split(';')[0]!.trim().toLowerCase();
+  const known = VIDEO_TYPES[ext] as readonly string[];
+  return GENERIC_TYPES.includes(essence) || known.includes(essence) ? known[0]! : null;
+}
 
 /** How people name the accepted containers, in messages. */
 export const VIDEO_TYPE_NAMES = 'MP4, MOV, AVI, MKV, WebM';
@@ -356,6 +380,16 @@ export interface VideoSummary {
   uploaded_at: string;
   claimed: boolean;
   md5: string | null;
+  /** ISO 8601, when the video was deleted (status `deleted`); null otherwise. */
+  deleted_at: string | null;
+}
+
+/**
+ * GET /api/video answers 200 with this: the submission's current video, or null when it
+ * has none. Absence is an ordinary answer (an empty form asks it every time), not a 404.
+ */
+export interface VideoSummaryResponse {
+  video: VideoSummary | null;
 }
 
 // ---- admin ----------------------------------------------------------------
@@ -373,7 +407,7 @@ export interface AdminStatsResponse {
   failed_uploads: number;
   /** successful / total, 0…1; null when nothing was uploaded. */
   success_rate: number | null;
-  /** Bytes of every video now stored (status ready), whenever uploaded. */
+  /** Bytes of every current video (status ready, not replaced), whenever uploaded. */
   total_storage_bytes: number;
   ready_videos: number;
   playbacks: number;
@@ -390,8 +424,14 @@ export interface AdminStatsResponse {
     event_type: EventType;
     error_code: string | null;
     error_message: string | null;
+    /** Moodle user id: the dashboard links it to `{wwwroot}/user/profile.php?id=`. */
     userid: string;
+    /** The person's name as Moodle signed it into their latest upload token; null if none is known. */
+    fullname: string | null;
+    /** The video concerned: the event's own key, else its submission's latest upload. */
     s3_key: string | null;
+    /** That video's file name as the student chose it; null when no video is known. */
+    filename: string | null;
     timestamp: string;
   }>;
   error_breakdown: Array<{ error_code: string; count: number }>;
@@ -416,6 +456,12 @@ export interface AdminVideo {
   claimed: boolean;
   uploaded_at: string;
   deleted_at: string | null;
+  /**
+   * ISO 8601, when a newer saved (or, before any save, newer confirmed) video of the same
+   * submission took this one's place; null while it is the current one. A replaced video is
+   * no longer shown to anyone, is not counted as stored, and the cleanup run deletes it.
+   */
+  replaced_at: string | null;
 }
 
 export interface AdminVideosResponse {

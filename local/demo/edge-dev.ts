@@ -1,4 +1,4 @@
-import type { ClaimResponse, ErrorBody, Scope, VideoSummary } from '../../edge/src/contract';
+import type { ClaimResponse, ErrorBody, Scope, VideoSummary, VideoSummaryResponse } from '../../edge/src/contract';
 
 /**
  * The demo server's calls to the edge, doing what Moodle's PHP does: sign
@@ -54,7 +54,7 @@ export async function claim(edgeUrl: string, submissionid: number, receipt: stri
   return call<ClaimResponse>(edgeUrl, '/api/claim', { token, body: { receipt } });
 }
 
-export async function currentVideo(edgeUrl: string, submissionid: number): Promise<VideoSummary> {
+export async function currentVideo(edgeUrl: string, submissionid: number): Promise<VideoSummary | null> {
   const token = await devToken(edgeUrl, { scope: 'view', submissionid });
-  return call<VideoSummary>(edgeUrl, `/api/video?submissionid=${submissionid}`, { token });
+  return (await call<VideoSummaryResponse>(edgeUrl, `/api/video?submissionid=${submissionid}`, { token })).video;
 }

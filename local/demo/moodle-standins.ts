@@ -50,6 +50,32 @@ export const CORE_AJAX = `define('core/ajax', [], function () {
 });
 `;
 
+/**
+ * `core/user_date`: get([{timestamp, format}]) → the dates as the server writes them for
+ * this user, one core_get_user_dates call for the lot (Moodle's also caches them per page).
+ */
+export const CORE_USER_DATE = `define('core/user_date', ['core/ajax'], function (ajax) {
+  var cache = {};
+  return {
+    get: function (requests) {
+      var missing = requests.filter(function (r) { return !((r.timestamp + '/' + r.format) in cache); });
+      var asked = missing.length === 0 ? Promise.resolve() : ajax.call([{
+        methodname: 'core_get_user_dates',
+        args: {
+          contextid: (window.M && M.cfg && M.cfg.contextid) || 1,
+          timestamps: missing.map(function (r) { return { timestamp: r.timestamp, format: r.format }; })
+        }
+      }])[0].then(function (result) {
+        missing.forEach(function (r, i) { cache[r.timestamp + '/' + r.format] = result.dates[i]; });
+      });
+      return asked.then(function () {
+        return requests.map(function (r) { return cache[r.timestamp + '/' + r.format]; });
+      });
+    }
+  };
+});
+`;
+
 /** What $PAGE->requires->js_call_amd('assignsubmission_s3video/loader', 'init', [kind]) puts on a page. */
 export function amdCall(kind: 'uploader' | 'player' | 'admin', contextid: number): string {
   return `<script src="/lib/requirejs/require.js"></script>

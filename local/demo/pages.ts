@@ -128,8 +128,8 @@ export function studentPage(v: StudentView): string {
         submissionid="${v.submissionid}" maxbytes="${v.maxbytes}" receipt-input="s3video_receipt"${current}></s3v-uploader>
       <input type="hidden" name="s3video_receipt" value="">
       <div class="buttons">
-        <button type="submit" class="btn btn-primary">Save changes</button>
-        <a class="btn" href="/">Cancel</a>
+        <input type="submit" class="btn btn-primary" name="submitbutton" id="id_submitbutton" value="Save changes">
+        <input type="submit" class="btn" name="cancel" id="id_cancel" value="Cancel" data-skip-validation="1" data-cancel="1" formnovalidate>
       </div>
     </form>`,
     script: amdCall('uploader', 42),

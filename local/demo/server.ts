@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
 import { claim, currentVideo, devToken, EdgeRefusal, type TokenRequest } from './edge-dev';
 import { readLangFile } from './lang';
-import { CORE_AJAX, CORE_STR } from './moodle-standins';
+import { CORE_AJAX, CORE_STR, CORE_USER_DATE } from './moodle-standins';
+import { CORE_STRINGS, userDate } from './user-dates';
 import { dashboardPage, indexPage, studentPage, teacherPage, videosPage } from './pages';
 
 /**
@@ -25,6 +26,8 @@ const STUDENT = { sub: '3', fullname: 'Sam Student' };
 const TEACHER = '2';
 const ADMIN = '1';
 const MAX_FORM_BYTES = 64 * 1024;
+/** The demo users' Moodle timezone: what core_get_user_dates writes dates in. */
+const DEMO_TIMEZONE = 'UTC';
 
 export interface DemoOptions {
   /** 0 picks a free port. */
@@ -131,8 +134,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   /** "Save changes": what the plugin's save() does with the receipt the uploader left in the form. */
   async function save(req: IncomingMessage, url: URL, res: ServerResponse): Promise<void> {
     const submissionid = positiveInt(url.searchParams.get('submission'), 'submission');
-    const receipt = new URLSearchParams(await readBody(req)).get('s3video_receipt')?.trim() ?? '';
+    const form = new URLSearchParams(await readBody(req));
+    const receipt = form.get('s3video_receipt')?.trim() ?? '';
     const back = `/student?submission=${submissionid}`;
+    // moodleform's Cancel submits the form with `cancel`; is_cancelled() leaves the submission as it was.
+    if (form.has('cancel')) {
+      res.writeHead(303, { Location: `${back}&notice=cancelled` }).end();
+      return;
+    }
     if (!receipt) {
       res.writeHead(303, { Location: `${back}&notice=unchanged` }).end();
       return;
@@ -140,6 +149,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     try {
       await claim(edgeUrl, submissionid, receipt);
       const video = await currentVideo(edgeUrl, submissionid);
+      if (!video) throw new EdgeRefusal(502, 'VIDEO_NOT_FOUND', 'The claimed video is not the submission’s current one.');
       record(submissionid).saved = { filename: video.filename, filesize: video.filesize, uploaded: video.uploaded_at };
       res.writeHead(303, { Location: `${back}&notice=saved` }).end();
     } catch (err) {
@@ -154,6 +164,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const calls = JSON.parse(await readBody(req)) as Array<{ methodname: string; args: Record<string, unknown> }>;
     const answers = await Promise.all(
       calls.map(async ({ methodname, args }) => {
+        if (methodname === 'core_get_user_dates') {
+          const timestamps = args.timestamps as Array<{ timestamp: number; format: string }>;
+          return { error: false, data: { dates: timestamps.map((t) => userDate(t.timestamp, t.format, DEMO_TIMEZONE)) } };
+        }
         if (methodname !== `${COMPONENT}_get_token`) {
           return { error: true, exception: { message: `Unknown function ${methodname}` } };
         }
@@ -183,6 +197,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       return html(await studentView(url,
         notice === 'saved' ? { ok: true, text: 'Your submission has been saved.' }
         : notice === 'unchanged' ? { ok: true, text: 'Nothing changed: no new video was uploaded.' }
+        : notice === 'cancelled' ? { ok: true, text: 'Cancelled: your submission was not changed.' }
         : null));
     }
     if (path === '/teacher') {
@@ -191,10 +206,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
     if (path === '/admin') return html(dashboardPage({ edgeUrl, token: await token({ scope: 'admin', sub: ADMIN }) }));
     if (path === '/admin/videos') return html(videosPage({ edgeUrl, token: await token({ scope: 'admin', sub: ADMIN }) }));
-    if (path === '/strings.json') return send(res, 200, JSON.stringify({ [COMPONENT]: readLangFile() }), 'application/json; charset=utf-8');
+    if (path === '/strings.json') return send(res, 200, JSON.stringify({ [COMPONENT]: readLangFile(), ...CORE_STRINGS }), 'application/json; charset=utf-8');
     if (path === '/lib/requirejs/require.js') return send(res, 200, await readFile(REQUIRE_JS), CONTENT_TYPES['.js']!);
     if (path === '/lib/requirejs.php/core/str.js') return send(res, 200, CORE_STR, CONTENT_TYPES['.js']!);
     if (path === '/lib/requirejs.php/core/ajax.js') return send(res, 200, CORE_AJAX, CONTENT_TYPES['.js']!);
+    if (path === '/lib/requirejs.php/core/user_date.js') return send(res, 200, CORE_USER_DATE, CONTENT_TYPES['.js']!);
 
     // RequireJS asks for component/name.js; Moodle answers with amd/build/name.min.js, and so do we.
     const module = new RegExp(`^/lib/requirejs\\.php/${COMPONENT}/([a-z0-9-]+)(\\.js|\\.min\\.js\\.map)$`).exec(path);

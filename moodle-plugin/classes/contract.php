@@ -38,12 +38,12 @@ final class contract {
     /** @var int S3 refuses a single POST/PUT above 5 GiB, so no assignment may allow more. */
     public const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
-    /** @var array<string, string[]> Video containers a student may hand in: extension => MIME types browsers report. */
+    /** @var array<string, string[]> Video containers a student may hand in: extension => MIME types reported for it, the first canonical. */
     public const VIDEO_TYPES = [
         'mp4' => ['video/mp4'],
         'mov' => ['video/quicktime'],
-        'avi' => ['video/x-msvideo', 'video/avi', 'video/msvideo'],
-        'mkv' => ['video/x-matroska'],
+        'avi' => ['video/x-msvideo', 'video/vnd.avi', 'video/avi', 'video/msvideo'],
+        'mkv' => ['video/matroska', 'video/x-matroska'],
         'webm' => ['video/webm'],
     ];
 

@@ -2,13 +2,13 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/admin/define';
 import type { S3vAdminTable } from '../../components/admin/admin-table';
 import type { AdminVideo } from '../../edge/src/contract';
-import { api, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+import { api, devToken, env, MP4_HEAD, unique, until, uploadThroughApi } from './support/stack';
 import { watchTraffic } from './support/traffic';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
 function tinyVideo(name: string): File {
-  return new File([crypto.getRandomValues(new Uint8Array(1024))], name, { type: 'video/mp4' });
+  return new File([MP4_HEAD, crypto.getRandomValues(new Uint8Array(1024))], name, { type: 'video/mp4' });
 }
 
 /** Uploads `count` videos to an assignment named uniquely, so a search finds exactly these. */
@@ -70,7 +70,7 @@ describe('<s3v-admin-table>', () => {
     const video: AdminVideo = {
       id: unique(), courseid: 2, coursename: 'Course', assignmentid: 10, assignmentname: tag, submissionid: unique(), userid: '42',
       fullname: 'Ada', filename: 'lecture.mp4', s3_key: 'videos/42/1_ab/lecture.mp4', status: 'ready', file_size: 1024, duration: 6,
-      mime_type: 'video/mp4', md5: '3b5d5c3712955042212316173ccf37be-3', claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null,
+      mime_type: 'video/mp4', md5: '3b5d5c3712955042212316173ccf37be-3', claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null, replaced_at: null,
     };
     const traffic = watchTraffic({
       edge: (path) =>
@@ -86,6 +86,25 @@ describe('<s3v-admin-table>', () => {
     } finally {
       traffic.restore();
     }
+  });
+
+  it('shows a replaced video as "Replaced" without Delete, and a deleted one as "Deleted on …"', async () => {
+    const tag = `Assignment [${unique()}]`;
+    const submissionid = unique();
+    await uploadThroughApi(tinyVideo('first.mp4'), { submissionid, assignmentname: tag });
+    const { videoid } = await uploadThroughApi(tinyVideo('second.mp4'), { submissionid, assignmentname: tag });
+    const admin = await devToken({ scope: 'admin' });
+    expect((await api(admin, `/api/admin/videos/${videoid}`, { method: 'DELETE' })).status).to.equal(200);
+    const el = await table(tag);
+    await until(() => rows(el).length === 2, 'both videos');
+    const byFile = (name: string) => rows(el).find((row) => cells(row)[3]!.endsWith(name))!;
+    const [, , , , replaced] = cells(byFile('first.mp4'));
+    expect(replaced).to.match(/^Replaced Replaced by a newer video on .*\d{4}/);
+    expect(byFile('first.mp4').querySelector('button'), 'nothing to delete: cleanup removes it').to.equal(null);
+    const [, , , , deleted] = cells(byFile('second.mp4'));
+    expect(deleted).to.match(/^Deleted Deleted on .*\d{4}/);
+    expect(byFile('second.mp4').querySelector('button')).to.equal(null);
+    await expect(el).to.be.accessible();
   });
 
   it('filters by status and pages through results with the chosen page size', async () => {
@@ -129,7 +148,7 @@ describe('<s3v-admin-table>', () => {
     rows(el)[0]!.querySelector('button')!.click();
     await until(() => dialog.open, 'the dialog again');
     dialog.querySelector<HTMLButtonElement>('button.danger')!.click();
-    await until(() => cells(rows(el)[0]!)[4] === 'Deleted', 'the row to show Deleted');
+    await until(() => cells(rows(el)[0]!)[4]!.startsWith('Deleted Deleted on '), 'the row to show Deleted on its date');
     expect(dialog.open).to.equal(false);
     const notice = el.shadowRoot!.querySelector<HTMLElement>('.notice')!;
     expect(notice.textContent).to.equal('Video deleted.');

@@ -20,11 +20,14 @@ function recordFetches(): { urls: string[]; restore(): void } {
 describe('<s3v-dashboard>', () => {
   let admin: string;
   let code: string;
+  let key: string;
+  const sub = String(unique());
 
   before(async () => {
     admin = await devToken({ scope: 'admin' });
     const submissionid = unique();
-    const { token } = await uploadThroughApi(await clip(), { submissionid });
+    const { token, s3_key } = await uploadThroughApi(await clip('Mon film.mp4'), { submissionid, sub, fullname: 'Zoë Ångström' });
+    key = s3_key;
     code = `TEST_${unique()}`;
     for (let i = 0; i < 3; i++) {
       const res = await api(token, '/api/events', {
@@ -85,6 +88,19 @@ describe('<s3v-dashboard>', () => {
     const el = await dashboard();
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
     expect(textOf(el)).to.contain(XSS);
+  });
+
+  it('names who failed, linked to their Moodle profile, and the video: not "User 3" and an empty column', async () => {
+    const el = await fixture<S3vDashboard>(html`<s3v-dashboard edge-url=${env().edgeUrl} token=${admin} wwwroot="https://moodle.example.edu/"></s3v-dashboard>`);
+    await until(() => el.shadowRoot!.querySelector('.cards'), 'the figures');
+    const row = [...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('.scroll tbody tr')].find((tr) => tr.textContent!.includes(code))!;
+    expect(row, 'a row for the logged failure').to.exist;
+    const who = row.cells[1]!.querySelector('a')!;
+    expect(who.textContent).to.equal('Zoë Ångström');
+    expect(who.getAttribute('href')).to.equal(`https://moodle.example.edu/user/profile.php?id=${sub}`);
+    expect(row.cells[4]!.querySelector('.name')!.textContent).to.equal('Mon film.mp4');
+    expect(row.cells[4]!.querySelector('.key')!.textContent).to.equal(key);
+    await expect(el).to.be.accessible();
   });
 
   it('links to video management', async () => {

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { AdminStatsResponse, PlaybackUrlResponse } from '../../edge/src/contract';
 import '../../components/player/define';
 import type { S3vPlayer } from '../../components/player/player';
-import { api, clip, devToken, env, unique, until, uploadThroughApi } from './support/stack';
+import { api, clip, devToken, env, MP4_HEAD, unique, until, uploadThroughApi } from './support/stack';
 import { watchTraffic } from './support/traffic';
 
 /** Plays through the real edge (signed URLs) and the CloudFront stand-in on the local S3. */
@@ -150,13 +150,38 @@ describe('<s3v-player>', () => {
     expect(problem(el)!.querySelector('button')!.textContent!.trim()).to.equal('Retry');
   });
 
-  it('says which formats this browser plays when it cannot play the file', async () => {
+  it('an MP4 that opens like one but holds garbage: "damaged or not a video", never the browser\'s fault', async () => {
     const submissionid = unique();
     const junk = new Uint8Array(4096);
     crypto.getRandomValues(junk);
-    await uploadThroughApi(new File([junk], 'broken.mp4', { type: 'video/mp4' }), { submissionid });
+    await uploadThroughApi(new File([MP4_HEAD, junk], 'broken.mp4', { type: 'video/mp4' }), { submissionid });
     const el = await player(submissionid);
     await until(() => problem(el), 'the message', 20000);
+    expect(problem(el)!.getAttribute('data-problem')).to.equal('damaged');
+    expect(problem(el)!.querySelector('.message')!.textContent).to.equal('This video cannot be played: the file is damaged or is not a video.');
+    expect(problem(el)!.querySelector('.hint')!.textContent).to.equal('Ask the student to export the video again and hand it in anew.');
+    expect(problem(el)!.textContent).not.to.contain('This browser plays');
+    await expect(el).to.be.accessible();
+  });
+
+  it('a real MP4 cut off inside its index (moov): "damaged or not a video"', async () => {
+    const submissionid = unique();
+    const whole = await clip();
+    await uploadThroughApi(new File([whole.slice(0, 600)], 'cut.mp4', { type: 'video/mp4' }), { submissionid });
+    const el = await player(submissionid);
+    await until(() => problem(el), 'the message', 20000);
+    expect(problem(el)!.getAttribute('data-problem')).to.equal('damaged');
+  });
+
+  it('says which formats this browser plays only when the browser cannot play the type (AVI in Chromium)', async () => {
+    const submissionid = unique();
+    const junk = new Uint8Array(4096);
+    crypto.getRandomValues(junk);
+    const riff = new TextEncoder().encode('RIFF\0\x10\0\0AVI LIST');
+    await uploadThroughApi(new File([riff, junk], 'lecture.avi', { type: 'video/x-msvideo' }), { submissionid });
+    const el = await player(submissionid);
+    await until(() => problem(el), 'the message', 20000);
+    expect(problem(el)!.getAttribute('data-problem')).to.equal('format');
     expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video format not supported');
     expect(problem(el)!.querySelector('.hint')!.textContent).to.match(/^This browser plays: MP4, WebM/);
   });

@@ -13,6 +13,11 @@ describe('component strings and the plugin lang file', () => {
     assert.deepEqual(different.map((k) => [k, lang[k], STRINGS[k]]), []);
   });
 
+  it('the lang file keeps its keys sorted, as Moodle\'s lang files do', () => {
+    const keys = Object.keys(lang);
+    assert.deepEqual(keys, [...keys].sort());
+  });
+
   it('reads PHP single-quoted strings as PHP does', () => {
     const parsed = parseLangFile(String.raw`<?php
 $string['a'] = 'It\'s a back\\slash {$a}';

@@ -4,13 +4,13 @@ import type {
   MultipartSignResponse,
   MultipartStartResponse,
   PlaybackUrlResponse,
-  VideoSummary,
+  VideoSummaryResponse,
 } from '../../edge/src/contract';
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
 import { md5Of, toBase64 } from '../../components/uploader/md5';
-import { api, base64ToHex, devToken, env, storedEtag, textOf, unique, until } from './support/stack';
+import { api, base64ToHex, devToken, env, MP4_HEAD, storedEtag, textOf, unique, until } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
@@ -56,6 +56,8 @@ function patterned(mb: number, name = 'x.mp4'): File {
   const words = new Uint32Array((mb * MIB) / 4);
   const seed = unique();
   for (let i = 0; i < words.length; i++) words[i] = (i * 2654435761 + seed) >>> 0;
+  // Opened like an MP4, so the uploader's content check lets the pattern through.
+  new Uint8Array(words.buffer).set(MP4_HEAD);
   return new File([words], name, { type: 'video/mp4', lastModified: Date.now() - 60_000 });
 }
 
@@ -170,8 +172,8 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
 
     // S3 holds the file itself: its size (HeadObject at confirm) and the bytes across each seam between parts.
     const view = await devToken({ scope: 'view', submissionid });
-    const video = await api<VideoSummary>(view, `/api/video?submissionid=${submissionid}`);
-    expect(video.body.filesize).to.equal(40 * MIB);
+    const video = await api<VideoSummaryResponse>(view, `/api/video?submissionid=${submissionid}`);
+    expect(video.body.video!.filesize).to.equal(40 * MIB);
     const play = await api<PlaybackUrlResponse>(view, `/api/playback-url?submissionid=${submissionid}`);
     for (const seam of [PART, 2 * PART]) {
       const res = await fetch(play.body.signed_url, { headers: { Range: `bytes=${seam - 8}-${seam + 7}` } });
@@ -296,7 +298,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect([...live.said]).to.include('Resuming upload — 2 of 3 parts already sent');
     expect(input.value.split('.')).to.have.length(3);
     const view = await devToken({ scope: 'view', submissionid });
-    expect((await api<VideoSummary>(view, `/api/video?submissionid=${submissionid}`)).body.filesize).to.equal(40 * MIB);
+    expect((await api<VideoSummaryResponse>(view, `/api/video?submissionid=${submissionid}`)).body.video!.filesize).to.equal(40 * MIB);
   });
 
   it('Cancel aborts the parts in flight and the multipart upload: the edge closes it, S3 drops its parts', async () => {

@@ -1,9 +1,9 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import type { AdminStatsResponse, UploadUrlResponse, VideoSummary } from '../../edge/src/contract';
+import type { AdminStatsResponse, UploadUrlResponse, VideoSummaryResponse } from '../../edge/src/contract';
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { api, clip, devToken, env, storedEtag, textOf, unique, until, uploadThroughApi } from './support/stack';
+import { api, clip, devToken, env, mkvClip, MP4_HEAD, storedEtag, textOf, unique, until, uploadThroughApi } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
@@ -38,11 +38,11 @@ async function render(o: { lifetime?: number; current?: boolean } = {}): Promise
   return { el, input: form.querySelector('input')!, submissionid, sub };
 }
 
-/** Random bytes typed as MP4: big enough that the transfer takes a visible moment on loopback. */
+/** Random bytes behind an MP4's first box: big enough that the transfer takes a visible moment on loopback. */
 function bigFile(mb: number): File {
   const chunk = new Uint8Array(1024 * 1024);
   crypto.getRandomValues(chunk.subarray(0, 65536));
-  return new File(Array.from({ length: mb }, () => chunk), 'big.mp4', { type: 'video/mp4' });
+  return new File([MP4_HEAD, ...Array.from({ length: mb }, () => chunk)], 'big.mp4', { type: 'video/mp4' });
 }
 
 const liveText = (el: S3vUploader) => el.shadowRoot!.querySelector('[role=status]')!.textContent!.trim();
@@ -74,9 +74,9 @@ describe('<s3v-uploader> against the edge and S3', () => {
     await expect(el).to.be.accessible();
 
     const token = await devToken({ scope: 'view', submissionid });
-    const video = await api<VideoSummary>(token, `/api/video?submissionid=${submissionid}`);
-    expect(video.body.videoid).to.equal(event.detail.videoid);
-    expect(video.body.duration).to.be.within(5.9, 6.1);
+    const video = (await api<VideoSummaryResponse>(token, `/api/video?submissionid=${submissionid}`)).body.video!;
+    expect(video.videoid).to.equal(event.detail.videoid);
+    expect(video.duration).to.be.within(5.9, 6.1);
     // The MD5 the browser computed while sending is the one S3 computed from what it stored.
     const { md5 } = traffic.calls('/api/confirm-upload')[0]!.body as { md5: string };
     expect(md5).to.match(/^[0-9a-f]{32}$/);
@@ -145,7 +145,7 @@ describe('<s3v-uploader> against the edge and S3', () => {
     expect(input.value).to.equal('previous-receipt');
     // Nothing was confirmed for this submission.
     const token = await devToken({ scope: 'view', submissionid });
-    expect((await api(token, `/api/video?submissionid=${submissionid}`)).status).to.equal(404);
+    expect((await api(token, `/api/video?submissionid=${submissionid}`)).body).to.deep.equal({ video: null });
   });
 
   it('asks the page for a new token when its own expired, then carries on', async () => {
@@ -193,5 +193,58 @@ describe('<s3v-uploader> against the edge and S3', () => {
     const el = await fixture<S3vUploader>(html`<s3v-uploader edge-url=${env().edgeUrl} token=${token} assignmentid="10" submissionid=${submissionid}></s3v-uploader>`);
     await until(() => el.shadowRoot!.querySelector('.current'), 'the current video');
     expect(el.shadowRoot!.querySelector('.current .name')!.textContent).to.equal('earlier.mp4');
+  });
+});
+
+describe('<s3v-uploader>: the types browsers report, and the edge\'s POST ceiling', () => {
+  async function stored(submissionid: number): Promise<string> {
+    const view = await devToken({ scope: 'view', submissionid });
+    return (await api<VideoSummaryResponse>(view, `/api/video?submissionid=${submissionid}`)).body.video!.mimetype;
+  }
+
+  it('uploads a real MKV that Chromium 145+ reports as video/matroska', async () => {
+    const { el, submissionid } = await render({ current: false });
+    el.choose(await mkvClip('talk.mkv', 'video/matroska'));
+    await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end', 30000);
+    expect(el.phase, textOf(el)).to.equal('success');
+    expect(await stored(submissionid)).to.equal('video/matroska');
+  });
+
+  it('uploads a real MP4 its system typed application/octet-stream, as video/mp4', async () => {
+    const { el, submissionid } = await render({ current: false });
+    const traffic = watchTraffic();
+    try {
+      el.choose(await clip('lecture.mp4', 'application/octet-stream'));
+      await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end', 30000);
+      expect(el.phase, textOf(el)).to.equal('success');
+      expect((traffic.calls('/api/upload-url')[0]!.body as { mimetype: string }).mimetype, 'canonical before presigning').to.equal('video/mp4');
+      expect(await stored(submissionid)).to.equal('video/mp4');
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('answers 413 USE_MULTIPART by sending the same file in parts', async () => {
+    const { el, submissionid } = await render({ current: false });
+    // The real edge says this above MAX_POST_BYTES (1 GiB); here it says it for this small file.
+    const traffic = watchTraffic({
+      edge: (path) =>
+        path === '/api/upload-url'
+          ? new Response(JSON.stringify({ error: { code: 'USE_MULTIPART', message: 'Send it in parts.', field: 'filesize' } }), {
+              status: 413,
+              headers: { 'Content-Type': 'application/json' },
+            })
+          : null,
+    });
+    try {
+      el.choose(await clip());
+      await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end', 30000);
+      expect(el.phase, textOf(el)).to.equal('success');
+      expect(traffic.calls('/api/upload-url').map((c) => c.status)).to.deep.equal([413]);
+      expect(traffic.calls('/api/multipart/start').map((c) => c.status)).to.deep.equal([201]);
+      expect(await stored(submissionid)).to.equal('video/mp4');
+    } finally {
+      traffic.restore();
+    }
   });
 });

@@ -2,7 +2,8 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
 import '../../components/uploader/define';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { textOf } from './support/stack';
+import { mkvClip, textOf, until } from './support/stack';
+import { watchTraffic } from './support/traffic';
 
 /** A file that claims any size without holding it: the checks read `size`, never the bytes. */
 function fileOfSize(name: string, type: string, size: number): File {
@@ -38,7 +39,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     expect(button.tagName).to.equal('BUTTON');
     button.focus();
     expect(el.shadowRoot!.activeElement).to.equal(button);
-    expect(textOf(el)).to.contain('MP4, MOV, AVI, MKV, WebM, up to 5 GB');
+    expect(textOf(el)).to.contain('MP4, MOV, AVI, MKV, WebM, up to 5.0 GB');
     expect(el.phase).to.equal('initial');
     await expect(el).to.be.accessible();
   });
@@ -58,7 +59,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     expect(el.phase).to.equal('error');
     const alert = el.shadowRoot!.querySelector('[role=alert]')!;
-    expect(alert.querySelector('.message')!.textContent).to.equal('File size exceeds 5 GB limit');
+    expect(alert.querySelector('.message')!.textContent).to.equal('File size exceeds 5.0\u00a0GB limit');
     expect(alert.querySelector('.hint')!.textContent).to.contain('Compress the video');
     // No Retry: the same file would fail the same way.
     expect(el.shadowRoot!.textContent).not.to.contain('Retry');
@@ -70,10 +71,10 @@ describe('<s3v-uploader> before anything is sent', () => {
     const { el } = await render();
     el.maxbytes = 100 * 1024 * 1024;
     await el.updateComplete;
-    expect(textOf(el)).to.contain('up to 100 MB');
+    expect(textOf(el)).to.contain('up to 100.0 MB');
     drop(el, fileOfSize('lecture.mov', 'video/quicktime', 100 * 1024 * 1024 + 1));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 100 MB limit');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 100.0\u00a0MB limit');
   });
 
   it('refuses what is not a video with the list of accepted types', async () => {
@@ -86,7 +87,7 @@ describe('<s3v-uploader> before anything is sent', () => {
 
   it('offers, names and accepts only the types the site allows (accept)', async () => {
     const { el } = await render('', ' .MP4,.mov, .exe');
-    expect(textOf(el)).to.contain('MP4, MOV, up to 5 GB');
+    expect(textOf(el)).to.contain('MP4, MOV, up to 5.0 GB');
     expect(el.shadowRoot!.querySelector('input[type=file]')!.getAttribute('accept')).to.equal('.mp4,video/mp4,.mov,video/quicktime');
     drop(el, fileOfSize('talk.mkv', 'video/x-matroska', 2));
     await el.updateComplete;
@@ -97,7 +98,7 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     drop(el, fileOfSize('talk.mov', 'video/quicktime', 2));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1 byte limit');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1\u00a0bytes limit');
   });
 
   it('refuses a renamed file whose type contradicts its extension, but accepts an MKV the system gave no type', async () => {
@@ -110,7 +111,49 @@ describe('<s3v-uploader> before anything is sent', () => {
     await el.updateComplete;
     drop(el, fileOfSize('talk.mkv', '', 2));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1 byte limit');
+    expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('File size exceeds 1\u00a0bytes limit');
+  });
+
+  it('refuses a 20-byte text file named notavideo.mp4 by its bytes, and sends nothing', async () => {
+    const { el, input } = await render();
+    const traffic = watchTraffic();
+    try {
+      drop(el, new File(['this is not a video\n'], 'notavideo.mp4', { type: 'video/mp4' }));
+      await until(() => el.phase === 'error', 'the refusal');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal(
+        'This file is not a video: its content is none of MP4, MOV, AVI, MKV, WebM, whatever its name says.',
+      );
+      expect(el.shadowRoot!.querySelector('.hint')!.textContent).to.contain('Choose the video file itself');
+      expect(el.shadowRoot!.querySelector('button.primary'), 'nothing to retry').to.equal(null);
+      expect(traffic.edge, 'not one request').to.deep.equal([]);
+      expect(input.value).to.equal('previous-receipt');
+      await expect(el).to.be.accessible();
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('refuses an untyped file whose bytes are another container than its name says', async () => {
+    const { el } = await render();
+    const traffic = watchTraffic();
+    try {
+      drop(el, await mkvClip('holiday.mp4', ''));
+      await until(() => el.phase === 'error', 'the refusal');
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal(
+        'The content of this file is MKV video, but its name ends in .mp4. Rename it to match its content, then choose it again.',
+      );
+      expect(traffic.edge).to.deep.equal([]);
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('offers the picker every type a browser may report, video/matroska (Chromium 145+) included', async () => {
+    const { el } = await render();
+    const accept = el.shadowRoot!.querySelector('input[type=file]')!.getAttribute('accept')!.split(',');
+    expect(accept).to.include.members(['.mkv', 'video/matroska', 'video/x-matroska', '.avi', 'video/vnd.avi', '.mp4', 'video/mp4']);
   });
 
   it('shows the texts of the `strings` property, English for any key it lacks', async () => {

@@ -73,6 +73,13 @@ function makeFixture() {
   ]);
 }
 
+/** The same video remuxed into Matroska: a real .mkv for the type and content checks. */
+function makeMkvFixture() {
+  const mkv = FIXTURE.replace(/\.mp4$/, '.mkv');
+  if (existsSync(mkv)) return;
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', FIXTURE, '-c', 'copy', mkv]);
+}
+
 async function bundleSpecs() {
   rmSync(join(OUT, 'specs'), { recursive: true, force: true });
   await esbuild.build({
@@ -90,6 +97,7 @@ const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 s3Environment();
 makeFixture();
+makeMkvFixture();
 await bundleSpecs();
 
 /** Filled when the server starts; read by every test page. */

@@ -68,7 +68,7 @@ describe('the student page refuses before sending anything', () => {
   it('a file over 5 GB: the limit and a hint to compress', async () => {
     const { page, requests } = await studentPage();
     await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'lecture.mp4', MAX_UPLOAD_BYTES + 1));
-    await uploader(page).getByText('File size exceeds 5 GB limit').waitFor();
+    await uploader(page).getByText('File size exceeds 5.0\u00a0GB limit').waitFor();
     assert.match(await uploader(page).locator('[role=alert]').innerText(), /Compress the video/);
     assert.deepEqual(requests.filter((u) => u.includes('/api/upload-url') || u.startsWith(env.stack.s3.endpoint)), []);
     assert.equal(await receipt(page), '');
@@ -77,9 +77,18 @@ describe('the student page refuses before sending anything', () => {
 
   it('a file over the assignment’s own lower limit: that limit', async () => {
     const { page } = await studentPage(`&maxbytes=${50 * 1024}`);
-    await uploader(page).getByText('MP4, MOV, AVI, MKV, WebM, up to 50 kB').waitFor();
+    await uploader(page).getByText('MP4, MOV, AVI, MKV, WebM, up to 50.0\u00a0KB').waitFor();
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
-    await uploader(page).getByText('File size exceeds 50 kB limit').waitFor();
+    await uploader(page).getByText('File size exceeds 50.0\u00a0KB limit').waitFor();
+    await page.close();
+  });
+
+  it('notavideo.mp4, 20 bytes of text named like a video: refused by its bytes, nothing sent', async () => {
+    const { page, requests } = await studentPage();
+    await uploader(page).locator('input[type=file]').setInputFiles(textFile(dir, 'notavideo.mp4', 'this is not a video\n'));
+    await uploader(page).getByText('This file is not a video: its content is none of MP4, MOV, AVI, MKV, WebM, whatever its name says.').waitFor();
+    assert.deepEqual(requests.filter((u) => u.includes('/api/upload-url') || u.includes('/api/multipart') || u.startsWith(env.stack.s3.endpoint)), []);
+    assert.equal(await receipt(page), '');
     await page.close();
   });
 
@@ -309,7 +318,8 @@ describe('the student page works from the keyboard alone', () => {
     await phase(page, 'success');
     for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === 'Save changes') break;
+      // moodleform's buttons are <input type=submit>: their label is their value.
+      if ((await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)) === 'Save changes') break;
     }
     await page.keyboard.press('Enter');
     await page.getByText('Your submission has been saved.').waitFor();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ClaimResponse, PlaybackUrlResponse, VideoSummary } from '../../edge/src/contract';
+import type { ClaimResponse, PlaybackUrlResponse, VideoSummaryResponse } from '../../edge/src/contract';
 import { errorOf, startStack, uploadVideo, type Stack } from '../support/stack';
 import { token } from '../support/tokens';
 
@@ -99,11 +99,18 @@ describe('playback-url', () => {
   it('GET /api/video summarises the current video for the uploader', async () => {
     const v = await uploadVideo(stack, { submissionid: 303, filename: 'Talk.webm', mimetype: 'video/webm' });
     const res = await stack.edge.fetch('/api/video?submissionid=303', { token: v.token });
-    const summary = (await res.json()) as VideoSummary;
+    const summary = ((await res.json()) as VideoSummaryResponse).video!;
     assert.equal(summary.videoid, v.videoid);
     assert.equal(summary.filename, 'Talk.webm');
     assert.equal(summary.filesize, v.bytes.length);
     assert.equal(summary.claimed, false);
+    assert.equal(summary.deleted_at, null);
+  });
+  it('GET /api/video for a submission without a video: 200 {video: null}, an ordinary answer', async () => {
+    const t = await viewToken(304, '56');
+    const res = await stack.edge.fetch('/api/video?submissionid=304', { token: t });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { video: null });
   });
 });
 

@@ -18,7 +18,7 @@ import { invalidate } from '../services/cdn';
 import { s3Client } from '../services/s3';
 import { storageChecks } from '../services/storage-health';
 import { removeObjects } from '../services/video-objects';
-import { remove } from '../services/video-states';
+import { fillSearchText, remove } from '../services/video-states';
 import { findById, listVideos, toAdminVideo } from '../services/videos';
 
 export const admin = new Hono<AppEnv>();
@@ -43,6 +43,8 @@ admin.get('/videos', async (c) => {
   if (search && search.length > 200) throw new ApiError('INVALID_REQUEST', 'q must be at most 200 characters.', 'q');
   const page = queryInt(q.page, 'page', 1, 100000, 1);
   const perpage = queryInt(q.perpage, 'perpage', 1, 100, 20);
+  // Rows from before the folded search text existed are folded first, a batch per listing.
+  if (search) await fillSearchText(c.env.DB);
   const { rows, total } = await listVideos(c.env.DB, {
     site: c.var.claims.iss,
     courseid: q.courseid ? queryInt(q.courseid, 'courseid', 1, Number.MAX_SAFE_INTEGER) : undefined,

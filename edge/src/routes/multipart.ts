@@ -97,7 +97,7 @@ function target(body: Fields, claims: UploadClaims): { submissionid: number; key
 multipart.post('/start', async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
-  const req = parseUploadRequest(await readJsonObject(c), claims);
+  const req = parseUploadRequest(await readJsonObject(c), claims, 'multipart');
   const s3 = s3Client(config.s3);
   const { keys, expires, opened: uploadId } = await beginUpload(c.env, config, claims, req, now, 'multipart', async (staging, id) => {
     const uploadId = await createMultipart(s3, config.s3.bucket, staging, req.mimetype);

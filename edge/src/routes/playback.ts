@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { PlaybackUrlResponse, UploadClaims, VideoSummary, ViewClaims } from '../contract';
+import type { PlaybackUrlResponse, UploadClaims, VideoSummaryResponse, ViewClaims } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
@@ -49,21 +49,29 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
   });
 });
 
-/** What the uploader shows before a replace: the submission's current video, without a link to it. */
+/**
+ * What the uploader shows before a replace: the submission's current video, without a link
+ * to it. No video is `{video: null}` and a deleted one comes with its status, both 200: an
+ * empty form asks this every time, and an error status would be a red line in its console.
+ */
 playback.get('/video', requireToken('upload', 'view'), async (c) => {
   const claims = c.var.claims as UploadClaims | ViewClaims;
   const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
   assertSameResource(claims, { submissionid });
-  const video = await requireCurrent(c.env.DB, claims.iss, submissionid);
-  return c.json<VideoSummary>({
-    videoid: video.id,
-    filename: video.filename,
-    filesize: video.file_size ?? 0,
-    duration: video.duration,
-    mimetype: video.mime_type,
-    status: video.upload_status,
-    uploaded_at: new Date((video.confirmed_timestamp ?? video.upload_timestamp) * 1000).toISOString(),
-    claimed: video.claimed_timestamp !== null,
-    md5: video.md5,
+  const video = await currentVideo(c.env.DB, claims.iss, submissionid);
+  if (!video) return c.json<VideoSummaryResponse>({ video: null });
+  return c.json<VideoSummaryResponse>({
+    video: {
+      videoid: video.id,
+      filename: video.filename,
+      filesize: video.file_size ?? 0,
+      duration: video.duration,
+      mimetype: video.mime_type,
+      status: video.upload_status,
+      uploaded_at: new Date((video.confirmed_timestamp ?? video.upload_timestamp) * 1000).toISOString(),
+      claimed: video.claimed_timestamp !== null,
+      md5: video.md5,
+      deleted_at: video.deleted_timestamp === null ? null : new Date(video.deleted_timestamp * 1000).toISOString(),
+    },
   });
 });

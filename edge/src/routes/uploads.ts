@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import {
   MAX_UPLOAD_BYTES,
+  VIDEO_TYPE_NAMES,
   type ConfirmUploadResponse,
+  type VideoExtension,
   type UploadClaims,
   type UploadUrlResponse,
 } from '../contract';
@@ -10,9 +12,12 @@ import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
 import { logRefusal } from '../services/events';
+import { containerFitsExtension } from '../media/container';
+import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
 import { deleteObjects, headObject, presignUpload, s3Client } from '../services/s3';
 import { copyIfMatch } from '../services/s3-copy';
+import { sniffStoredObject } from '../services/stored-media';
 import { beginUpload, parseUploadRequest } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
 import { confirm } from '../services/video-states';
@@ -28,7 +33,7 @@ export const uploads = new Hono<AppEnv>();
 uploads.post('/upload-url', requireToken('upload'), async (c) => {
   const claims = c.var.claims as UploadClaims;
   const { config, now } = c.var;
-  const req = parseUploadRequest(await readJsonObject(c), claims);
+  const req = parseUploadRequest(await readJsonObject(c), claims, 'post');
   const { keys, expires, opened } = await beginUpload(c.env, config, claims, req, now, 'post', (staging) =>
     presignUpload(s3Client(config.s3), config.s3.bucket, staging, req.mimetype, req.filesize, config.uploadUrlTtl),
   );
@@ -104,6 +109,14 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   }
   if (head.etag !== md5) {
     return refuse(new ApiError('CHECKSUM_MISMATCH', 'The stored video is not the file your browser sent (its checksum differs); upload it again.', 'md5'));
+  }
+
+  // The browser checked the bytes before sending, but a browser can be bypassed: the stored
+  // object's own first bytes must be a container of the family its name says. (A rewrite after
+  // the HEAD is caught by the copy's If-Match below.)
+  const container = await sniffStoredObject(s3, video.s3_bucket, key);
+  if (!container || !containerFitsExtension(container, extensionOf(video.filename) as VideoExtension)) {
+    return refuse(new ApiError('NOT_A_VIDEO', `The uploaded file is not a video (${VIDEO_TYPE_NAMES}).`, 's3_key'));
   }
 
   const copied = await copyIfMatch(s3, video.s3_bucket, key, video.s3_key, head, config.s3.copy);

@@ -140,8 +140,9 @@ export async function stats(
       .bind(site, since),
     db
       .prepare(
+        // A replaced video waits only for the cleanup run: it is no longer a video the site keeps.
         `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes
-         FROM videos WHERE site = ? AND upload_status = 'ready'`,
+         FROM videos WHERE site = ? AND upload_status = 'ready' AND retired_timestamp IS NULL`,
       )
       .bind(site),
     // Bytes a playback would move if watched to the end: an upper bound, which is what a budget wants.
@@ -153,9 +154,22 @@ export async function stats(
       .bind(site, since),
     db
       .prepare(
-        `SELECT id, event_type, error_code, error_message, userid, s3_key, timestamp
-         FROM events WHERE site = ? AND event_type IN (?, ?) AND timestamp >= ?
-         ORDER BY timestamp DESC, id DESC LIMIT 10`,
+        // Events keep ids and keys; names live with the videos. The video is the event's own key,
+        // else its submission's latest upload; the name is the one in the user's latest upload token.
+        `WITH recent AS (
+           SELECT id, site, event_type, error_code, error_message, userid, submissionid, s3_key, timestamp
+           FROM events WHERE site = ? AND event_type IN (?, ?) AND timestamp >= ?
+           ORDER BY timestamp DESC, id DESC LIMIT 10
+         ), keyed AS (
+           SELECT r.*, COALESCE(r.s3_key,
+             (SELECT v.s3_key FROM videos v WHERE v.site = r.site AND v.submissionid = r.submissionid ORDER BY v.id DESC LIMIT 1)) AS video_key
+           FROM recent r
+         )
+         SELECT k.id, k.event_type, k.error_code, k.error_message, k.userid, k.video_key AS s3_key, k.timestamp,
+           (SELECT v.filename FROM videos v WHERE v.site = k.site AND v.s3_key = k.video_key) AS filename,
+           (SELECT v.fullname FROM videos v WHERE v.site = k.site AND v.userid = k.userid AND v.fullname IS NOT NULL
+              ORDER BY v.id DESC LIMIT 1) AS fullname
+         FROM keyed k ORDER BY k.timestamp DESC, k.id DESC`,
       )
       .bind(site, ...FAILURE_TYPES, since),
     db
@@ -195,7 +209,9 @@ export async function stats(
       error_code: r.error_code as string | null,
       error_message: r.error_message as string | null,
       userid: r.userid as string,
+      fullname: r.fullname as string | null,
       s3_key: r.s3_key as string | null,
+      filename: r.filename as string | null,
       timestamp: new Date((r.timestamp as number) * 1000).toISOString(),
     })),
     error_breakdown: breakdown!.results as Array<{ error_code: string; count: number }>,

@@ -30,8 +30,3 @@ export function extensionOf(name: string): string {
 export function isVideoExtension(ext: string): ext is VideoExtension {
   return Object.hasOwn(VIDEO_TYPES, ext);
 }
-
-/** The type must be one browsers report for that extension: a renamed .exe stays out. */
-export function typeMatchesExtension(ext: VideoExtension, mimetype: string): boolean {
-  return (VIDEO_TYPES[ext] as readonly string[]).includes(mimetype.toLowerCase());
-}

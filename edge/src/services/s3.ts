@@ -5,6 +5,7 @@ import {
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
   HeadBucketCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListPartsCommand,
   S3Client,
@@ -264,5 +265,28 @@ export async function abortMultipart(s3: S3Client, bucket: string, key: string, 
   } catch (err) {
     if (err instanceof S3ServiceException && (err.name === 'NoSuchUpload' || err.name === 'NoSuchKey')) return;
     throw storageFailure('AbortMultipartUpload', err);
+  }
+}
+
+/**
+ * Bytes `start`…`end` (inclusive, as HTTP Range counts) of a stored object: fewer when the
+ * object is shorter, none when it starts past the end (416), null when there is no object.
+ */
+export async function getObjectRange(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  start: number,
+  end: number,
+): Promise<Uint8Array | null> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }));
+    return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+  } catch (err) {
+    if (err instanceof S3ServiceException) {
+      if (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404) return null;
+      if (err.name === 'InvalidRange' || err.$metadata.httpStatusCode === 416) return new Uint8Array();
+    }
+    throw storageFailure('GetObject', err);
   }
 }

@@ -1,10 +1,10 @@
-import { MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contract';
+import { canonicalVideoType, MAX_POST_BYTES, MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contract';
 import type { Config } from '../config';
 import { assertSameResource } from '../http/auth';
 import { ApiError } from '../http/errors';
 import { rateLimited } from './rate-limit';
 import { int, text, type Fields } from '../http/validate';
-import { extensionOf, isVideoExtension, typeMatchesExtension } from './filenames';
+import { extensionOf, isVideoExtension } from './filenames';
 import { newUploadKeys, type UploadKeys } from './object-keys';
 import { fail, insertPending } from './video-states';
 
@@ -16,13 +16,22 @@ export interface UploadRequest {
   mimetype: string;
 }
 
-/** The checks every upload session passes, whichever way its bytes then travel. */
-export function parseUploadRequest(body: Fields, claims: UploadClaims): UploadRequest {
+/** How the bytes will travel: one presigned POST, or S3 multipart (the only way above MAX_POST_BYTES). */
+export type Transport = 'post' | 'multipart';
+
+/**
+ * The checks every upload session passes, whichever way its bytes then travel.
+ * The type is the extension's one canonical type (`canonicalVideoType`): a listed alias,
+ * an empty type or `application/octet-stream` map to it, a type contradicting the
+ * extension is refused. Whether the bytes are a video is checked at confirm, on the object.
+ */
+export function parseUploadRequest(body: Fields, claims: UploadClaims, transport: Transport): UploadRequest {
   const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
   const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
   assertSameResource(claims, { assignmentid, submissionid });
   const filename = text(body, 'filename', 255);
-  const mimetype = text(body, 'mimetype', 100).toLowerCase();
+  // An empty type is what a browser sends for a file its system has no type for.
+  const reported = body.mimetype === '' ? '' : text(body, 'mimetype', 100);
   const filesize = int(body, 'filesize', 0, Number.MAX_SAFE_INTEGER);
   if (filesize < 1) throw new ApiError('INVALID_REQUEST', 'The file is empty.', 'filesize');
   if (filesize > claims.maxbytes) {
@@ -30,8 +39,13 @@ export function parseUploadRequest(body: Fields, claims: UploadClaims): UploadRe
     throw new ApiError('FILE_TOO_LARGE', `The file is larger than this assignment's limit of ${limit}.`, 'filesize');
   }
   const ext = extensionOf(filename);
-  if (!isVideoExtension(ext) || !typeMatchesExtension(ext, mimetype)) {
+  const mimetype = isVideoExtension(ext) ? canonicalVideoType(ext, reported) : null;
+  if (mimetype === null) {
     throw new ApiError('UNSUPPORTED_TYPE', `Only video files are allowed: ${VIDEO_TYPE_NAMES}.`, isVideoExtension(ext) ? 'mimetype' : 'filename');
+  }
+  // The store counts the whole POST body against its single-upload limit: never grant a POST it would refuse.
+  if (transport === 'post' && filesize > MAX_POST_BYTES) {
+    throw new ApiError('USE_MULTIPART', `Files over ${MAX_POST_BYTES / 1024 ** 3} GB are sent in parts: use /api/multipart/start.`, 'filesize');
   }
   return { assignmentid, submissionid, filename, filesize, mimetype };
 }

@@ -1,4 +1,5 @@
 import type { EventType } from '../contract';
+import { searchTextFor, type SearchFields } from './search';
 import type { VideoRow } from './videos';
 
 /**
@@ -80,14 +81,14 @@ export async function insertPending(
       .prepare(
         `INSERT INTO videos (site, courseid, assignmentid, submissionid, userid, s3_key, s3_bucket,
            upload_status, filename, file_size, mime_type, coursename, assignmentname, fullname,
-           upload_timestamp, presign_expires)
-         SELECT ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?
+           upload_timestamp, presign_expires, search_text)
+         SELECT ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?
          WHERE (SELECT COUNT(*) FROM videos WHERE ${counted}) < ?`,
       )
       .bind(
         v.site, v.courseid, v.assignmentid, v.submissionid, v.userid, v.s3_key, v.s3_bucket,
         v.filename, v.file_size, v.mime_type, v.coursename, v.assignmentname, v.fullname,
-        v.upload_timestamp, v.presign_expires,
+        v.upload_timestamp, v.presign_expires, searchTextFor(v),
         v.site, v.userid, windowStart, perHour,
       ),
     eventFromRows(
@@ -385,4 +386,27 @@ export async function clearMultipartUploadId(db: D1Database, id: number, uploadI
     .prepare(`UPDATE videos SET multipart_upload_id = NULL WHERE id = ? AND multipart_upload_id = ? AND upload_status IN ('error', 'deleted')`)
     .bind(id, uploadId)
     .run();
+}
+
+// ---- search ----------------------------------------------------------------------
+
+/** Rows folded per call: enough to finish a site's history in a few listings, small for one request. */
+const SEARCH_BACKFILL_BATCH = 200;
+
+/**
+ * Folds the search text (services/search.ts) of rows written before migration 0006 added it.
+ * Cheap once done (an indexed lookup of NULL rows finds none); returns how many rows it filled.
+ */
+export async function fillSearchText(db: D1Database, limit = SEARCH_BACKFILL_BATCH): Promise<number> {
+  const { results } = await db
+    .prepare('SELECT id, s3_key, filename, fullname, coursename, assignmentname FROM videos WHERE search_text IS NULL LIMIT ?')
+    .bind(limit)
+    .all<SearchFields & { id: number }>();
+  if (results.length === 0) return 0;
+  await db.batch(
+    results.map((row) =>
+      db.prepare('UPDATE videos SET search_text = ? WHERE id = ? AND search_text IS NULL').bind(searchTextFor(row), row.id),
+    ),
+  );
+  return results.length;
 }

@@ -1,4 +1,5 @@
 import type { AdminVideo, VideoStatus } from '../contract';
+import { searchClause } from './search';
 
 /**
  * Reads of the `videos` table. Every write is a named state transition in
@@ -103,11 +104,9 @@ export async function listVideos(db: D1Database, f: VideoFilter): Promise<{ rows
     params.push(f.status);
   }
   if (f.q) {
-    // instr rather than LIKE: D1 refuses LIKE patterns over 50 bytes, and an admin pastes whole keys.
-    // It also takes what was typed literally, % and _ included.
-    const columns = ['s3_key', 'filename', 'fullname', 'coursename', 'assignmentname'];
-    where.push(`(${columns.map((col) => `instr(lower(${col}), ?) > 0`).join(' OR ')})`);
-    params.push(...columns.map(() => f.q!.toLowerCase()));
+    const search = searchClause(f.q);
+    where.push(search.sql);
+    params.push(...search.params);
   }
   const clause = where.join(' AND ');
   const [count, page] = await db.batch<{ total: number } | VideoRow>([
@@ -144,6 +143,7 @@ export function toAdminVideo(row: VideoRow): AdminVideo {
     claimed: row.claimed_timestamp !== null && row.retired_timestamp === null,
     uploaded_at: iso(row.upload_timestamp)!,
     deleted_at: iso(row.deleted_timestamp),
+    replaced_at: iso(row.retired_timestamp),
   };
 }
 

@@ -58,6 +58,18 @@ export async function clip(name = 'clip.mp4', type = 'video/mp4'): Promise<File>
   return new File([await res.blob()], name, { type });
 }
 
+/** The same six seconds remuxed into Matroska (web-test-runner.config.mjs makes it). */
+export async function mkvClip(name = 'clip.mkv', type = 'video/matroska'): Promise<File> {
+  const res = await fetch(env().fixtureUrl.replace(/\.mp4$/, '.mkv'));
+  return new File([await res.blob()], name, { type });
+}
+
+/**
+ * An ISO-BMFF `ftyp` box (size 24, brand `isom`): the first bytes of an MP4. Generated
+ * test bytes put behind it pass the uploader's content check, as a real video's would.
+ */
+export const MP4_HEAD = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypisom'), 0, 0, 2, 0, ...new TextEncoder().encode('isomiso2')]);
+
 export async function api<T>(token: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${env().edgeUrl}${path}`, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, closeSync, mkdtempSync, openSync, ftruncateSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, ftruncateSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,10 +38,15 @@ export function paddedVideo(dir: string, name: string, size: number): string {
   return path;
 }
 
-/** A file of this size that takes no disk space (sparse): the browser sees its size, never reads it all. */
+/**
+ * A file of this size that takes no disk space (sparse): the browser sees its size, never
+ * reads it all. It opens with an MP4's `ftyp` box, so the uploader's content check (the
+ * first bytes) takes it for the video its name says.
+ */
 export function sparseFile(dir: string, name: string, size: number): string {
   const path = join(dir, name);
   const fd = openSync(path, 'w');
+  writeSync(fd, Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2', 'latin1')]));
   ftruncateSync(fd, size);
   closeSync(fd);
   return path;
