@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AdminDeleteResponse, ClaimResponse, ConfirmUploadResponse } from '../../edge/src/contract';
 import { checkInvariants } from '../support/invariants';
 import { multipartOp, sendMultipart } from '../support/multipart';
 import { finalKey, stageVideo, startStack, uploadVideo, type Stack } from '../support/stack';
 import { token } from '../support/tokens';
+import { videoBytes } from '../support/video-bytes';
 
 /**
  * Each state transition under parallel requests (loopback only, bounded): every caller gets
@@ -67,7 +67,7 @@ describe('parallel transitions: one change, one event, one answer', () => {
 
   it('20 parallel multipart completes: all 200, assembled once; confirm then works', async () => {
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 3003 });
-    const s = await sendMultipart(stack, tok, { assignmentid: 10, submissionid: 3003 }, randomBytes(17 * MIB));
+    const s = await sendMultipart(stack, tok, { assignmentid: 10, submissionid: 3003 }, videoBytes(17 * MIB));
     const answers = await bodies(await burst(20, () => multipartOp(stack, s, 'complete')));
     for (const a of answers) assert.deepEqual(a, { status: 200, body: { success: true, s3_key: s.start.s3_key, part_count: 2 } });
     const confirms = await bodies(await burst(PARALLEL, () => stack.edge.fetch('/api/confirm-upload', { token: tok, body: s.confirmBody })));

@@ -5,6 +5,7 @@ import { MAX_TOKEN_LIFETIME_SECONDS, type ConfirmUploadResponse, type PlaybackUr
 import { errorOf, finalKey, md5Hex, postToS3, startStack, type Stack } from '../support/stack';
 import { SITE } from '../support/tokens';
 import { php, phpJson } from './php';
+import { videoBytes } from '../support/video-bytes';
 
 /**
  * The Moodle shell (PHP) against the real edge (workerd, local D1/KV, the local S3 and the CDN
@@ -76,7 +77,7 @@ async function upload(userid: number, submissionid: number, bytes = 2048): Promi
   });
   assert.equal(start.status, 201, await start.clone().text());
   const presign = (await start.json()) as UploadUrlResponse;
-  const content = randomBytes(bytes);
+  const content = videoBytes(bytes);
   const s3 = await postToS3(presign.presigned_url, presign.fields, content);
   assert.ok(s3.status === 201 || s3.status === 204, `S3 answered ${s3.status}`);
   const confirm = await stack.edge.fetch('/api/confirm-upload', {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   CompleteMultipartUploadCommand,
@@ -12,6 +12,7 @@ import { checkInvariants } from '../support/invariants';
 import { multipartOp, putPart, sendMultipart, signParts } from '../support/multipart';
 import { errorOf, finalKey, postToS3, stageVideo, startStack, uploadVideo, type Stack } from '../support/stack';
 import { token } from '../support/tokens';
+import { videoBytes } from '../support/video-bytes';
 
 /**
  * Issue 8 §1: what is played can never be rewritten, and what is deleted never comes back.
@@ -67,7 +68,7 @@ describe('no grant can change or revive what is played', () => {
     assert.deepEqual(await served(url), { status: 200, sha: sha256(post.bytes) });
 
     const resend = async () => {
-      const res = await postToS3(post.presign.presigned_url, post.presign.fields, randomBytes(4096));
+      const res = await postToS3(post.presign.presigned_url, post.presign.fields, videoBytes(4096));
       assert.equal(res.status, 204, 'S3 still honours the hour-long grant — on the staging key');
     };
     await resend();
@@ -85,13 +86,13 @@ describe('no grant can change or revive what is played', () => {
   });
 
   it('part URLs, a second complete and an old multipart upload on the staging key never reach the played bytes', async () => {
-    const bytes = randomBytes(17 * MIB);
+    const bytes = videoBytes(17 * MIB);
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '82', submissionid: 811 });
     const s = await sendMultipart(stack, tok, { assignmentid: 10, submissionid: 811 }, bytes);
     const urls = await signParts(stack, s, [1]);
     // Another multipart upload on the staging key, left open (as an old, unfinished one would be).
     const old = await stack.s3client.send(new CreateMultipartUploadCommand({ Bucket: stack.s3.bucket, Key: s.start.s3_key, ContentType: 'video/mp4' }));
-    const oldPart = await stack.s3client.send(new UploadPartCommand({ Bucket: stack.s3.bucket, Key: s.start.s3_key, UploadId: old.UploadId, PartNumber: 1, Body: randomBytes(bytes.length) }));
+    const oldPart = await stack.s3client.send(new UploadPartCommand({ Bucket: stack.s3.bucket, Key: s.start.s3_key, UploadId: old.UploadId, PartNumber: 1, Body: videoBytes(bytes.length) }));
 
     assert.equal((await multipartOp(stack, s, 'complete')).status, 200);
     const confirm = await stack.edge.fetch('/api/confirm-upload', { token: tok, body: s.confirmBody });
@@ -134,7 +135,7 @@ describe('no grant can change or revive what is played', () => {
   it('later, after cron runs, nothing is left without a live record and the played bytes are unchanged', async () => {
     await stack.edge.scheduled(new Date());
     // Grants still live at the first run: re-sent once more, later.
-    assert.equal((await postToS3(post.presign.presigned_url, post.presign.fields, randomBytes(4096))).status, 204);
+    assert.equal((await postToS3(post.presign.presigned_url, post.presign.fields, videoBytes(4096))).status, 204);
     assert.equal((await postToS3(deleted.presign.presigned_url, deleted.presign.fields, deleted.bytes)).status, 204);
     assert.ok(await exists(deleted.stagingKey));
 

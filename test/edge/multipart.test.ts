@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CompleteMultipartUploadCommand, HeadObjectCommand, ListPartsCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type {
@@ -13,6 +13,7 @@ import { MAX_SIGNATURES_PER_PART, partSizeFor } from '../../edge/src/contract';
 import { errorOf, finalKey, multipartEtag, startStack, type Stack } from '../support/stack';
 import { multipartOp, sendMultipart } from '../support/multipart';
 import { token } from '../support/tokens';
+import { videoBytes } from '../support/video-bytes';
 
 const MIB = 1024 * 1024;
 let stack: Stack;
@@ -69,7 +70,7 @@ const op = (tok: string, path: string, submissionid: number, key: string) =>
 describe('multipart upload through the real S3', () => {
   it('uploads in parts, resumes from what S3 holds, completes, confirms and plays', async () => {
     const size = 20 * MIB + 12345;
-    const bytes = randomBytes(size);
+    const bytes = videoBytes(size);
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1000 });
     const s = await start(tok, 1000, size);
     assert.equal(s.part_size, 16 * MIB);
@@ -111,13 +112,13 @@ describe('multipart upload through the real S3', () => {
     const size = 17 * MIB;
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1001 });
     const s = await start(tok, 1001, size);
-    const [one, two] = [randomBytes(16 * MIB), randomBytes(1 * MIB)];
+    const [one, two] = [videoBytes(16 * MIB), videoBytes(1 * MIB)];
     const urls = await sign(tok, 1001, s.s3_key, [[1, one], [2, two]]);
     await putPart(urls['1']!, one);
     const missing = await errorOf(await op(tok, 'complete', 1001, s.s3_key));
     assert.deepEqual([missing.status, missing.code], [409, 'OBJECT_NOT_UPLOADED']);
     // A part URL no longer takes a wrong size (next test); a part stored some other way still must not pass.
-    await stack.s3client.send(new UploadPartCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id, PartNumber: 2, Body: randomBytes(2 * MIB) }));
+    await stack.s3client.send(new UploadPartCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id, PartNumber: 2, Body: videoBytes(2 * MIB) }));
     const wrong = await errorOf(await op(tok, 'complete', 1001, s.s3_key));
     assert.deepEqual([wrong.status, wrong.code], [409, 'SIZE_MISMATCH']);
     assert.match(wrong.message, /Part 2/);
@@ -132,16 +133,16 @@ describe('multipart upload through the real S3', () => {
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1007 });
     const s = await start(tok, 1007, size);
     assert.equal(s.part_count, 1);
-    const bytes = randomBytes(size);
+    const bytes = videoBytes(size);
     const url = (await sign(tok, 1007, s.s3_key, [[1, bytes]]))['1']!;
     assert.deepEqual(new URL(url).searchParams.get('X-Amz-SignedHeaders')!.split(';').sort(), ['content-length', 'content-md5', 'host']);
 
-    const longer = Buffer.concat([bytes, randomBytes(42 * MIB)]);
+    const longer = Buffer.concat([bytes, videoBytes(42 * MIB)]);
     const tooLong = await put(url, longer, md5(bytes));
     assert.deepEqual([tooLong.status, await s3Code(tooLong)], [403, 'SignatureDoesNotMatch'], 'a 48 MiB body for a 6 MiB part');
     const tooShort = await put(url, bytes.subarray(0, size - 1), md5(bytes));
     assert.deepEqual([tooShort.status, await s3Code(tooShort)], [403, 'SignatureDoesNotMatch'], 'one byte short');
-    const other = randomBytes(size);
+    const other = videoBytes(size);
     const otherDigest = await put(url, other, md5(other));
     assert.deepEqual([otherDigest.status, await s3Code(otherDigest)], [403, 'SignatureDoesNotMatch'], 'other bytes under their own Content-MD5');
     const noDigest = await fetch(url, { method: 'PUT', body: new Uint8Array(bytes) });
@@ -162,7 +163,7 @@ describe('multipart upload through the real S3', () => {
     const size = 16 * MIB + 777;
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1008 });
     const s = await start(tok, 1008, size);
-    const last = randomBytes(777);
+    const last = videoBytes(777);
     const url = (await sign(tok, 1008, s.s3_key, [[2, last]]))['2']!;
     const padded = await put(url, Buffer.concat([last, Buffer.alloc(16 * MIB - 777)]), md5(last));
     assert.equal(padded.status, 403, 'a full-size body for the short last part');
@@ -172,7 +173,7 @@ describe('multipart upload through the real S3', () => {
   it(`gives each part at most ${MAX_SIGNATURES_PER_PART} signatures over the session, counted exactly under parallel calls`, async () => {
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1009 });
     const s = await start(tok, 1009, 20 * MIB);
-    const parts: Array<[number, Uint8Array]> = [[1, randomBytes(64)], [2, randomBytes(64)]];
+    const parts: Array<[number, Uint8Array]> = [[1, videoBytes(64)], [2, videoBytes(64)]];
     const budget = s.part_count * MAX_SIGNATURES_PER_PART;
     // More parallel single-part requests than the budget allows: exactly `budget` may pass.
     const answers = await Promise.all(Array.from({ length: budget + 8 }, (_, i) => signRequest(tok, 1009, s.s3_key, [parts[i % 2]!])));
@@ -189,7 +190,7 @@ describe('multipart upload through the real S3', () => {
   it('validates part numbers and ownership', async () => {
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '70', submissionid: 1002 });
     const s = await start(tok, 1002, 40 * MIB);
-    const digest = md5(randomBytes(16));
+    const digest = md5(videoBytes(16));
     const malformed: unknown[] = [
       undefined, 'all', [], [1], Array.from({ length: 101 }, (_, i) => ({ part_number: (i % 3) + 1, md5: digest })),
       [{ part_number: 0, md5: digest }], [{ part_number: 4, md5: digest }], [{ part_number: 1.5, md5: digest }], [{ part_number: '1', md5: digest }],
@@ -215,7 +216,7 @@ describe('multipart upload through the real S3', () => {
   it('abort removes the parts from S3 and closes the upload', async () => {
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1005 });
     const s = await start(tok, 1005, 20 * MIB);
-    const part = randomBytes(16 * MIB);
+    const part = videoBytes(16 * MIB);
     await putPart((await sign(tok, 1005, s.s3_key, [[1, part]]))['1']!, part);
     assert.equal((await op(tok, 'abort', 1005, s.s3_key)).status, 200);
     await assert.rejects(stack.s3client.send(new ListPartsCommand({ Bucket: stack.s3.bucket, Key: s.s3_key, UploadId: s.upload_id })));
@@ -226,7 +227,7 @@ describe('multipart upload through the real S3', () => {
   it('the cron aborts an idle multipart upload', async () => {
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 1006 });
     const s = await start(tok, 1006, 20 * MIB);
-    const part = randomBytes(16 * MIB);
+    const part = videoBytes(16 * MIB);
     await putPart((await sign(tok, 1006, s.s3_key, [[1, part]]))['1']!, part);
     const day = 86400;
     await stack.edge.db.prepare('UPDATE videos SET presign_expires = presign_expires - ? WHERE s3_key = ?').bind(2 * day, finalKey(s.s3_key)).run();
@@ -241,7 +242,7 @@ describe('multipart complete across a crash between S3 and the record', () => {
   /** The worker died after S3 assembled the object but before D1 heard of it. */
   async function assembledBehindTheEdge(submissionid: number): Promise<{ s: MultipartStartResponse; tok: string; bytes: Buffer }> {
     const size = 17 * MIB;
-    const bytes = randomBytes(size);
+    const bytes = videoBytes(size);
     const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid });
     const s = await start(tok, submissionid, size);
     const urls = await sign(tok, submissionid, s.s3_key, [[1, bytes.subarray(0, s.part_size)], [2, bytes.subarray(s.part_size)]]);
@@ -296,7 +297,7 @@ describe('confirm copies large objects part by part (UploadPartCopy)', () => {
   });
 
   it('a 17 MiB upload is copied in 4 parts and plays byte for byte', async () => {
-    const bytes = randomBytes(17 * MIB);
+    const bytes = videoBytes(17 * MIB);
     const tok = await token(small.secrets.sharedSecret, { scope: 'upload', submissionid: 1020 });
     const s = await sendMultipart(small, tok, { assignmentid: 10, submissionid: 1020 }, bytes);
     assert.equal((await multipartOp(small, s, 'complete')).status, 200);

@@ -18,7 +18,7 @@ import { s3Env, testS3Client } from '../support/s3-env';
 
 const env = s3Env();
 const admin = testS3Client(env);
-const edgeS3 = s3Client({ ...env, forcePathStyle: true });
+const edgeS3 = s3Client({ ...env, forcePathStyle: true, copy: { multipartAbove: 5 * 1024 ** 3, partBytes: 512 * 1024 ** 2 } });
 const prefix = `test-stored-media/${randomUUID()}/`;
 const dir = mkdtempSync(join(tmpdir(), 's3video-stored-'));
 const keys: string[] = [];

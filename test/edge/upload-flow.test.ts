@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
 import { countRows, errorOf, finalKey, md5Hex, postToS3, startStack, type Stack } from '../support/stack';
 import { SITE, token } from '../support/tokens';
 import { verifyCloudFrontUrl, verifyHs256 } from '../support/verify';
+import { videoBytes } from '../support/video-bytes';
 
 let stack: Stack;
 before(async () => {
@@ -32,7 +32,7 @@ async function startUpload(tok: string, body = request()): Promise<UploadUrlResp
 
 describe('upload → confirm → receipt → playback, through the real S3 and CDN stand-in', () => {
   it('completes the happy path and every signature verifies independently', async () => {
-    const bytes = randomBytes(4096);
+    const bytes = videoBytes(4096);
     const upload = token(stack.secrets.sharedSecret, { scope: 'upload', sub: '7', submissionid: 100 });
     const presign = await startUpload(await upload);
     assert.match(presign.s3_key, /^uploads\/7\/\d{13}_[0-9a-f]{16}\/My_film_final\.mp4$/, 'grants name the staging key, never the played one');
@@ -106,7 +106,7 @@ describe('S3 enforces the presigned policy', () => {
   it('refuses a POST larger than the token allows', async () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 101, maxbytes: 1000 });
     const presign = await startUpload(upload, request({ submissionid: 101, filesize: 1000 }));
-    const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(1001));
+    const res = await postToS3(presign.presigned_url, presign.fields, videoBytes(1001));
     assert.equal(res.status, 400);
     assert.match(await res.text(), /EntityTooLarge/);
   });
@@ -115,17 +115,17 @@ describe('S3 enforces the presigned policy', () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 105 });
     const presign = await startUpload(upload, request({ submissionid: 105, filesize: 1000 }));
     for (const size of [999, 1, 1001]) {
-      const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(size));
+      const res = await postToS3(presign.presigned_url, presign.fields, videoBytes(size));
       assert.equal(res.status, 400, `${size} bytes`);
       assert.match(await res.text(), size < 1000 ? /EntityTooSmall/ : /EntityTooLarge/);
     }
-    assert.equal((await postToS3(presign.presigned_url, presign.fields, randomBytes(1000))).status, 204);
+    assert.equal((await postToS3(presign.presigned_url, presign.fields, videoBytes(1000))).status, 204);
   });
 
   it('refuses a POST to another key', async () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 102 });
     const presign = await startUpload(upload, request({ submissionid: 102 }));
-    const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(100), 'x.mp4', { key: 'videos/1/other.mp4' });
+    const res = await postToS3(presign.presigned_url, presign.fields, videoBytes(100), 'x.mp4', { key: 'videos/1/other.mp4' });
     assert.equal(res.status, 403);
     await assert.rejects(stack.s3client.send(new GetObjectCommand({ Bucket: stack.s3.bucket, Key: 'videos/1/other.mp4' })));
   });
@@ -133,7 +133,7 @@ describe('S3 enforces the presigned policy', () => {
   it('refuses a POST with another Content-Type', async () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '8', submissionid: 103 });
     const presign = await startUpload(upload, request({ submissionid: 103 }));
-    const res = await postToS3(presign.presigned_url, presign.fields, randomBytes(100), 'x.mp4', { 'Content-Type': 'text/html' });
+    const res = await postToS3(presign.presigned_url, presign.fields, videoBytes(100), 'x.mp4', { 'Content-Type': 'text/html' });
     assert.equal(res.status, 403);
   });
 
@@ -144,7 +144,7 @@ describe('S3 enforces the presigned policy', () => {
       const res = await short.edge.fetch('/api/upload-url', { token: upload, body: request({ submissionid: 104 }) });
       const presign = (await res.json()) as UploadUrlResponse;
       await new Promise((r) => setTimeout(r, 2500));
-      const late = await postToS3(presign.presigned_url, presign.fields, randomBytes(100));
+      const late = await postToS3(presign.presigned_url, presign.fields, videoBytes(100));
       assert.equal(late.status, 403);
       assert.match(await late.text(), /AccessDenied|expired/i);
     } finally {
@@ -159,7 +159,7 @@ describe('confirm refuses what is not a finished upload of this token', () => {
     const presign = await startUpload(upload, request({ submissionid: 110 }));
     const res = await stack.edge.fetch('/api/confirm-upload', {
       token: upload,
-      body: { assignmentid: 10, submissionid: 110, s3_key: presign.s3_key, filesize: 4096, md5: md5Hex(randomBytes(1)) },
+      body: { assignmentid: 10, submissionid: 110, s3_key: presign.s3_key, filesize: 4096, md5: md5Hex(videoBytes(1)) },
     });
     assert.deepEqual(await errorOf(res), { status: 409, code: 'OBJECT_NOT_UPLOADED', message: 'The video has not reached storage yet; finish the upload first.', field: 's3_key' });
     const row = await stack.edge.db.prepare('SELECT upload_status FROM videos WHERE s3_key = ?').bind(finalKey(presign.s3_key)).first<{ upload_status: string }>();
@@ -171,13 +171,13 @@ describe('confirm refuses what is not a finished upload of this token', () => {
   it('with a size or checksum other than what S3 holds: 409, logged, and a correct retry then succeeds', async () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '9', submissionid: 111 });
     const presign = await startUpload(upload, request({ submissionid: 111, filesize: 3000 }));
-    const bytes = randomBytes(3000);
+    const bytes = videoBytes(3000);
     await postToS3(presign.presigned_url, presign.fields, bytes);
     const confirm = (filesize: number, md5: string) =>
       stack.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 111, s3_key: presign.s3_key, filesize, md5 } });
     const wrongSize = await errorOf(await confirm(4096, md5Hex(bytes)));
     assert.deepEqual([wrongSize.status, wrongSize.code], [409, 'SIZE_MISMATCH']);
-    const wrongSum = await errorOf(await confirm(3000, md5Hex(randomBytes(3000))));
+    const wrongSum = await errorOf(await confirm(3000, md5Hex(videoBytes(3000))));
     assert.deepEqual([wrongSum.status, wrongSum.code, wrongSum.field], [409, 'CHECKSUM_MISMATCH', 'md5']);
     const logged = await stack.edge.db.prepare("SELECT error_code FROM events WHERE s3_key = ? AND event_type = 'upload_failure' ORDER BY id").bind(presign.s3_key).all<{ error_code: string }>();
     assert.deepEqual(logged.results.map((r) => r.error_code), ['SIZE_MISMATCH', 'CHECKSUM_MISMATCH']);
@@ -191,9 +191,9 @@ describe('confirm refuses what is not a finished upload of this token', () => {
   it('an object replaced behind the edge\'s back (same size) is refused at confirm', async () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '9', submissionid: 112 });
     const presign = await startUpload(upload, request({ submissionid: 112, filesize: 2000 }));
-    const sent = randomBytes(2000);
+    const sent = videoBytes(2000);
     await postToS3(presign.presigned_url, presign.fields, sent);
-    await stack.s3client.send(new PutObjectCommand({ Bucket: stack.s3.bucket, Key: presign.s3_key, Body: randomBytes(2000), ContentType: 'video/mp4' }));
+    await stack.s3client.send(new PutObjectCommand({ Bucket: stack.s3.bucket, Key: presign.s3_key, Body: videoBytes(2000), ContentType: 'video/mp4' }));
     const res = await stack.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 112, s3_key: presign.s3_key, filesize: 2000, md5: md5Hex(sent) } });
     const err = await errorOf(res);
     assert.deepEqual([err.status, err.code], [409, 'CHECKSUM_MISMATCH']);
@@ -204,11 +204,11 @@ describe('confirm refuses what is not a finished upload of this token', () => {
   it("another user's key: 404 UPLOAD_NOT_FOUND, and that upload is untouched", async () => {
     const owner = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '20', submissionid: 120 });
     const presign = await startUpload(owner, request({ submissionid: 120 }));
-    await postToS3(presign.presigned_url, presign.fields, randomBytes(4096));
+    await postToS3(presign.presigned_url, presign.fields, videoBytes(4096));
     const thief = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '21', submissionid: 121 });
     const res = await stack.edge.fetch('/api/confirm-upload', {
       token: thief,
-      body: { assignmentid: 10, submissionid: 121, s3_key: presign.s3_key, filesize: 4096, md5: md5Hex(randomBytes(1)) },
+      body: { assignmentid: 10, submissionid: 121, s3_key: presign.s3_key, filesize: 4096, md5: md5Hex(videoBytes(1)) },
     });
     const err = await errorOf(res);
     assert.equal(err.status, 404);

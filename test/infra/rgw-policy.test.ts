@@ -26,6 +26,7 @@ import { errorOf, startStack, uploadVideo } from '../support/stack';
 import { sendMultipart, startMultipart } from '../support/multipart';
 import { s3Env, testS3Client } from '../support/s3-env';
 import { token } from '../support/tokens';
+import { videoBytes } from '../support/video-bytes';
 
 /**
  * The worker's least-privilege policy (infra/worker-policy.ts), enforced by Ceph RGW on a bucket
@@ -109,7 +110,7 @@ describe("the worker's flows under the least-privilege policy", () => {
       // Multipart: two parts (16 MiB + 4 MiB), each signed with its Content-MD5, listed, completed, confirmed; another one aborted.
       const big = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 2102, maxbytes: 64 * 1024 ** 2 });
       const mp = { assignmentid: 10, submissionid: 2102 };
-      const session = await sendMultipart(stack, big, mp, randomBytes(20 * 1024 ** 2));
+      const session = await sendMultipart(stack, big, mp, videoBytes(20 * 1024 ** 2));
       const started = session.start;
       const parts = await stack.edge.fetch(`/api/multipart/parts?submissionid=2102&s3_key=${encodeURIComponent(started.s3_key)}`, { token: big });
       assert.equal(parts.status, 200, await parts.clone().text());
@@ -121,7 +122,7 @@ describe("the worker's flows under the least-privilege policy", () => {
 
       const other = await token(stack.secrets.sharedSecret, { scope: 'upload', submissionid: 2103, maxbytes: 64 * 1024 ** 2 });
       const mp2 = { assignmentid: 10, submissionid: 2103 };
-      const second = await startMultipart(stack, other, mp2, randomBytes(20 * 1024 ** 2));
+      const second = await startMultipart(stack, other, mp2, videoBytes(20 * 1024 ** 2));
       const aborted = await stack.edge.fetch('/api/multipart/abort', { token: other, body: { ...mp2, s3_key: second.start.s3_key } });
       assert.equal(aborted.status, 200, await aborted.clone().text());
 
@@ -138,7 +139,7 @@ describe("the worker's flows under the least-privilege policy", () => {
 });
 
 describe('every action in the policy is needed, and nothing else is allowed', () => {
-  const body = () => randomBytes(16);
+  const body = () => videoBytes(16);
   // Objects and uploads the probes read are the owner's: on RGW an object's writer may always
   // use it through its ACL, which would hide a missing policy grant (on AWS, Object Ownership
   // "bucket owner enforced" turns ACLs off and the policy alone decides).

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
 import { postToS3 } from '../support/stack';
+import { videoBytes } from '../support/video-bytes';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 // Ports of their own, so a developer's `npm start` on the defaults can keep running.
@@ -111,7 +111,7 @@ describe('npm start: the whole system on one machine', () => {
 
     const submissionid = 900 + Math.floor(Math.random() * 1000);
     const upload = await tokenFor({ scope: 'upload', submissionid });
-    const bytes = randomBytes(64 * 1024);
+    const bytes = videoBytes(64 * 1024);
     const presign = (await (await api('/api/upload-url', upload, { assignmentid: 10, submissionid, filename: 'demo.mp4', filesize: bytes.length, mimetype: 'video/mp4' })).json()) as UploadUrlResponse;
     const posted = await postToS3(presign.presigned_url, presign.fields, bytes);
     assert.ok(posted.ok, `S3 POST ${posted.status}`);

@@ -7,6 +7,7 @@ import type { KvMode } from './production-kv';
 import { s3Env, testS3Client, type S3Env } from './s3-env';
 import { generateSecrets } from './secrets';
 import { token } from './tokens';
+import { videoBytes } from './video-bytes';
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
@@ -116,7 +117,7 @@ export async function stageVideo(
 ): Promise<StagedUpload> {
   const ids = { assignmentid: o.assignmentid ?? 10, submissionid: o.submissionid ?? 100 };
   const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: o.sub ?? '42', courseid: o.courseid ?? 2, iss: o.iss, ...ids });
-  const bytes = o.bytes ?? randomBytes(o.size ?? 2048);
+  const bytes = o.bytes ?? videoBytes(o.size ?? 2048, /\.(webm|mkv)$/i.test(o.filename ?? '') ? 'webm' : 'mp4');
   const res = await stack.edge.fetch('/api/upload-url', {
     token: upload,
     body: { ...ids, filename: o.filename ?? 'clip.mp4', filesize: bytes.length, mimetype: o.mimetype ?? 'video/mp4' },
