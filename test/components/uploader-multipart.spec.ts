@@ -10,7 +10,7 @@ import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
 import { md5Of, toBase64 } from '../../components/uploader/md5';
-import { api, base64ToHex, devToken, env, MP4_HEAD, storedEtag, textOf, unique, until } from './support/stack';
+import { api, base64ToHex, devToken, env, MP4_HEAD, edgeConfirmedMd5, textOf, unique, until } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
@@ -161,7 +161,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect((confirm[0]!.body as { filesize: number }).filesize).to.equal(40 * MIB);
     // S3's ETag of the assembled object is the checksum the browser computed and confirmed.
     expect(confirmedMd5(traffic)).to.match(/^[0-9a-f]{32}-3$/);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
 
     expect(event.detail.filesize).to.equal(40 * MIB);
     expect(input.value).to.equal(event.detail.receipt);
@@ -258,7 +258,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const events = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; error_context: { part: number; reason: string } });
     expect(events.map((e) => [e.event_type, e.error_code, e.error_context.part, e.error_context.reason])).to.deep.equal([['upload_retry', 'S3:400:BadDigest', 2, 'corrupted']]);
     expect(traffic.calls('/api/events').map((c) => c.status), 'the edge took the report (RGW sends BadDigest with an empty message)').to.deep.equal([201]);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
   });
 
   it('a part S3 refuses outright stops with a message; the upload stays open and Retry sends only what S3 lacks', async () => {
@@ -358,7 +358,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect([...live.said]).to.include('Resuming upload — 2 of 3 parts already sent');
     expect((traffic.calls('/api/confirm-upload')[0]!.body as { s3_key: string }).s3_key).to.equal(s.s3_key);
     // The parts sent by the earlier page were hashed from the file here, for the checksum.
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
     expect(input.value.split('.')).to.have.length(3);
     expect(localStorage.getItem(storageKey(submissionid))).to.equal(null);
   });
@@ -417,7 +417,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(traffic.calls('/api/multipart/start')).to.have.length(0);
     expect(traffic.calls('/api/multipart/complete').map((c) => c.status)).to.deep.equal([200]);
     expect((traffic.calls('/api/confirm-upload')[0]!.body as { s3_key: string }).s3_key).to.equal(s.s3_key);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
     expect(input.value.split('.')).to.have.length(3);
   });
 
@@ -437,6 +437,6 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(sorted(traffic.puts.map((p) => p.part)), 'parts 2 and 3, then part 1 once found stale').to.deep.equal([1, 2, 3]);
     const changed = traffic.calls('/api/events').map((c) => c.body as { error_code: string; error_context: { part: number } }).filter((e) => e.error_code === 'PART_CHANGED');
     expect(changed.map((e) => e.error_context.part)).to.deep.equal([1]);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
   });
 });
