@@ -198,6 +198,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(traffic.puts.filter((p) => p.part === 2).map((p) => p.status)).to.deep.equal([0, 200]);
     expect(traffic.puts.filter((p) => p.part !== 2).map((p) => p.status)).to.deep.equal([200, 200]);
     expect(live.alerts, 'the student was not bothered').to.deep.equal([]);
+    await traffic.settled();
     const retry = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; retry_count: number; error_context: { part: number } });
     expect(retry.map((e) => [e.event_type, e.error_code, e.retry_count, e.error_context.part])).to.deep.equal([['upload_retry', 'S3:network', 1, 2]]);
     expect(input.value.split('.')).to.have.length(3);
@@ -217,6 +218,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const signs = signedParts(traffic);
     expect(signs.at(-1), 'only the refused part is signed again').to.deep.equal([1]);
     expect(sorted(signs.flat())).to.deep.equal([1, 1, 2, 3]);
+    await traffic.settled();
     const retry = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string });
     expect(retry.map((e) => [e.event_type, e.error_code])).to.deep.equal([['upload_retry', 'S3:network']]);
   });
@@ -255,6 +257,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(part2[1]!.contentMd5, 'the same bytes, the same digest').to.equal(part2[0]!.contentMd5);
     expect(traffic.puts.filter((p) => p.part !== 2).map((p) => p.status), 'the others went once').to.deep.equal([200, 200]);
     expect(live.alerts, 'the student was not bothered').to.deep.equal([]);
+    await traffic.settled();
     const events = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; error_context: { part: number; reason: string } });
     expect(events.map((e) => [e.event_type, e.error_code, e.error_context.part, e.error_context.reason])).to.deep.equal([['upload_retry', 'S3:400:BadDigest', 2, 'corrupted']]);
     expect(traffic.calls('/api/events').map((c) => c.status), 'the edge took the report (RGW sends BadDigest with an empty message)').to.deep.equal([201]);
@@ -280,8 +283,12 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(buttons).to.deep.equal(['Retry', 'Choose another file', 'Cancel']);
     await expect(el).to.be.accessible();
     expect(localStorage.getItem(storageKey(submissionid)), 'still resumable').not.to.equal(null);
-    const failure = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure');
-    expect(failure?.error_code).to.equal('S3:404:rejected');
+    // The report goes out beside the message, not before it: wait for it rather than for the clock.
+    const failure = await until(
+      () => traffic!.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure'),
+      'the failure to be reported',
+    );
+    expect(failure.error_code).to.equal('S3:404:rejected');
 
     // Whatever S3 took before the stop is not sent again.
     const before = traffic.puts.length;
@@ -435,6 +442,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     el.choose(file);
     await until(() => el.phase === 'success', 'the resumed upload to finish', 30000);
     expect(sorted(traffic.puts.map((p) => p.part)), 'parts 2 and 3, then part 1 once found stale').to.deep.equal([1, 2, 3]);
+    await traffic.settled();
     const changed = traffic.calls('/api/events').map((c) => c.body as { error_code: string; error_context: { part: number } }).filter((e) => e.error_code === 'PART_CHANGED');
     expect(changed.map((e) => e.error_context.part)).to.deep.equal([1]);
     expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));

@@ -108,6 +108,7 @@ describe('<s3v-uploader> against the edge and S3', () => {
     const [first, second] = traffic.calls('/api/confirm-upload').map((c) => c.body as { s3_key: string; md5: string });
     expect(second!.s3_key).not.to.equal(first!.s3_key);
     expect(second!.md5).to.equal(first!.md5);
+    await traffic.settled();
     const failure = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure');
     expect(failure?.error_code).to.equal('CHECKSUM_MISMATCH');
   });

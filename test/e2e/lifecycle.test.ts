@@ -132,7 +132,7 @@ describe('a video submission from upload to deletion', () => {
     const dialog = admin.locator('s3v-admin-table dialog');
     assert.match(await dialog.innerText(), /Delete “clip\.mp4” by Sam Student\?/);
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await row.getByText('Deleted').waitFor();
+    await row.getByText('Deleted', { exact: true }).waitFor();
 
     // The teacher comes back to a video that is gone.
     await teacher.reload();
