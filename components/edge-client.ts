@@ -16,6 +16,8 @@ export class EdgeError extends Error {
     message: string,
     /** Seconds, from Retry-After on a 429. */
     readonly retryAfter: number | null = null,
+    /** The request field at fault (ErrorBody.error.field), when the edge named one. */
+    readonly field: string | null = null,
   ) {
     super(message);
     this.name = 'EdgeError';
@@ -74,5 +76,6 @@ export async function callEdge<T>(edgeUrl: string, token: string, req: EdgeReque
     error?.code ?? 'BAD_RESPONSE',
     error?.message ?? `The video service answered ${res.status}.`,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    error?.field ?? null,
   );
 }

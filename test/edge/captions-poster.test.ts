@@ -47,7 +47,7 @@ describe('posters', () => {
     const staged = await stageVideo(stack, { submissionid: 700 });
     const post = (body: Buffer, t = staged.token) =>
       fetch(`${stack.edge.url}/api/poster?submissionid=700&s3_key=${encodeURIComponent(staged.presign.s3_key)}`, {
-        method: 'POST', body, headers: { 'Content-Type': 'image/jpeg', Authorization: `Bearer ${t}` },
+        method: 'POST', body: new Uint8Array(body), headers: { 'Content-Type': 'image/jpeg', Authorization: `Bearer ${t}` },
       });
     assert.equal((await errorOf(await post(Buffer.from('not a jpeg at all')))).code, 'INVALID_POSTER');
     assert.equal((await errorOf(await post(Buffer.concat([JPEG, Buffer.alloc(70 * 1024)])))).code, 'INVALID_POSTER');
