@@ -29,6 +29,8 @@ export interface EdgeRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** A body sent as is (a poster image) instead of JSON. */
+  raw?: { type: string; bytes: Uint8Array<ArrayBuffer> };
   signal?: AbortSignal;
 }
 
@@ -44,13 +46,14 @@ export async function callEdge<T>(edgeUrl: string, token: string, req: EdgeReque
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (req.raw) headers['Content-Type'] = req.raw.type;
 
   let res: Response;
   try {
     res = await fetch(url, {
-      method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
+      method: req.method ?? (req.body === undefined && !req.raw ? 'GET' : 'POST'),
       headers,
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: req.raw ? req.raw.bytes : req.body === undefined ? undefined : JSON.stringify(req.body),
       signal: req.signal,
       // Tokens, not cookies: the edge is another origin and must not see Moodle's session.
       credentials: 'omit',

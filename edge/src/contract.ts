@@ -399,10 +399,8 @@ export interface DownloadUrlResponse {
 
 // ---- posters: PUT /api/poster?submissionid=&s3_key= (upload token, JPEG body) -
 
-/** A poster is a small still: JPEG, at most this many bytes (the uploader scales it to 640 px and below). */
+/** A poster is a small still: JPEG, at most this many bytes (the uploader draws it 320 px wide, ~10–25 KB). */
 export const MAX_POSTER_BYTES = 64 * 1024;
-/** The longest side the uploader draws a poster at. */
-export const POSTER_MAX_SIDE = 640;
 
 export interface PosterResponse {
   success: true;
