@@ -171,3 +171,4 @@ export const STRING_COMPONENT = 'assignsubmission_s3video';
 export function stringKeys(...prefixes: string[]): StringKey[] {
   return (Object.keys(STRINGS) as StringKey[]).filter((key) => prefixes.some((p) => key.startsWith(p)));
 }
+
