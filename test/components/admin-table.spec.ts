@@ -70,7 +70,7 @@ describe('<s3v-admin-table>', () => {
     const video: AdminVideo = {
       id: unique(), courseid: 2, coursename: 'Course', assignmentid: 10, assignmentname: tag, submissionid: unique(), userid: '42',
       fullname: 'Ada', filename: 'lecture.mp4', s3_key: 'videos/42/1_ab/lecture.mp4', status: 'ready', file_size: 1024, duration: 6,
-      mime_type: 'video/mp4', md5: '3b5d5c3712955042212316173ccf37be-3', claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null, replaced_at: null,
+      mime_type: 'video/mp4', md5: '3b5d5c3712955042212316173ccf37be-3', claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null, replaced_at: null, poster_url: null,
     };
     const traffic = watchTraffic({
       edge: (path) =>
