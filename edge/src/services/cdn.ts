@@ -1,7 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import type { Config } from '../config';
 import { ApiError } from '../http/errors';
+import { signCloudFrontUrl } from './cloudfront-sign';
 
 /** The one place the edge talks to CloudFront: signing viewer URLs and invalidating paths. */
 
@@ -45,12 +45,12 @@ export function ipv4Network(ip: string, prefix: number): string | null {
  * IPv4 ranges only, so a viewer who reached the edge over IPv6 gets an
  * unrestricted (still expiring) URL rather than one that can never play.
  */
-export function signPlaybackUrl(
+export async function signPlaybackUrl(
   cdn: Config['cdn'],
   key: string,
   expiresAt: number,
   clientIp: string | undefined,
-): string {
+): Promise<string> {
   const url = objectUrl(cdn.domain, key);
   try {
     const network = cdn.ipRestrict && clientIp ? ipv4Network(clientIp, cdn.ipPrefix) : null;
@@ -66,14 +66,9 @@ export function signPlaybackUrl(
           },
         ],
       });
-      return getSignedUrl({ keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, policy });
+      return await signCloudFrontUrl({ url, keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, expires: expiresAt, policy });
     }
-    return getSignedUrl({
-      url,
-      keyPairId: cdn.keyPairId,
-      privateKey: cdn.privateKey,
-      dateLessThan: new Date(expiresAt * 1000).toISOString(),
-    });
+    return await signCloudFrontUrl({ url, keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, expires: expiresAt });
   } catch (err) {
     console.error('CloudFront signing failed', err instanceof Error ? err.message : err);
     throw new ApiError('CDN_ERROR', 'The video link could not be signed; the CDN key is misconfigured.');
