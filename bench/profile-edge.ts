@@ -72,12 +72,17 @@ export interface ProfileSummary {
   cpuMsPerRequest: number;
   /** [function @ file:line, self ms in all, share of non-idle time]. */
   top: Array<[string, number, number]>;
+  /** The same for inclusive time (the function and all it called), named functions of the worker's own bundle only. */
+  inclusive: Array<[string, number, number]>;
 }
 
 /** Self time by function (µs → ms), idle excluded. */
 export function summarise(profile: CpuProfile, requests: number, route: Route): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<string, number>();
+  const total = new Map<string, number>();
   let busy = 0;
   profile.samples.forEach((nodeId, i) => {
     const node = byId.get(nodeId)!;
@@ -88,9 +93,19 @@ export function summarise(profile: CpuProfile, requests: number, route: Route): 
     const file = f.url ? f.url.split('/').pop() : '';
     const name = `${f.functionName || '(anonymous)'}${file ? ` @ ${file}:${f.lineNumber + 1}` : ''}`;
     self.set(name, (self.get(name) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let id: number | undefined = nodeId; id !== undefined; id = parent.get(id)) {
+      const g = byId.get(id)!.callFrame;
+      if (!g.functionName || !g.url.endsWith('index.js')) continue;
+      const n = `${g.functionName} @ ${g.url.split('/').pop()}:${g.lineNumber + 1}`;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      total.set(n, (total.get(n) ?? 0) + dt);
+    }
   });
   const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([n, ms]) => [n, ms, ms / busy] as [string, number, number]);
-  return { route, requests, cpuMsPerRequest: busy / requests, top };
+  const inclusive = [...total.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([n, ms]) => [n, ms, ms / busy] as [string, number, number]);
+  return { route, requests, cpuMsPerRequest: busy / requests, top, inclusive };
 }
 
 export async function profileRoutes(routes: readonly Route[] = ROUTES): Promise<ProfileSummary[]> {
@@ -124,7 +139,10 @@ export async function profileRoutes(routes: readonly Route[] = ROUTES): Promise<
 export function printProfiles(summaries: ProfileSummary[]): void {
   for (const s of summaries) {
     console.log(`\n${s.route}: ${s.cpuMsPerRequest.toFixed(2)} CPU ms per request (${s.requests} requests, 10 connections)`);
+    console.log('  self time:');
     for (const [name, ms, share] of s.top) console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / s.requests).toFixed(3).padStart(7)} ms/req  ${name}`);
+    console.log('  inclusive time (the worker\'s own named functions):');
+    for (const [name, ms, share] of s.inclusive) console.log(`  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / s.requests).toFixed(3).padStart(7)} ms/req  ${name}`);
   }
 }
 
