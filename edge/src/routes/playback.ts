@@ -23,7 +23,7 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
 
   // Everything that can fail comes before the slot: a CDN_ERROR must spend nothing.
   const expires = now + config.playbackUrlTtl;
-  const signed = signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
+  const signed = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
   await spendSlotOrRefuse(c.env.DB, c.env.RATE_LIMITS, quota, {
     table: 'events',
     row: eventRow({

@@ -182,14 +182,15 @@ export async function attachPoster(db: D1Database, id: number, key: string): Pro
 /**
  * pending → ready with the checked size and checksum, plus `upload_success`; the submission's
  * other confirmed but unclaimed uploads are retired (a student replacing a video before saving).
- * The claimed video stays: only a claim replaces it.
+ * The claimed video stays: only a claim replaces it. `confirmed`: this call made the change;
+ * `row`: the record as the same transaction left it (one D1 round trip for both).
  */
 export async function confirm(
   db: D1Database,
   video: Pick<VideoRow, 'id' | 'site' | 'submissionid'>,
   checked: { size: number; md5: string; duration: number | null; now: number; grace: number },
   actor: Actor,
-): Promise<boolean> {
+): Promise<{ confirmed: boolean; row: VideoRow | null }> {
   const results = await db.batch([
     db
       .prepare(
@@ -207,8 +208,10 @@ export async function confirm(
          WHERE ${PENDING}`,
       )
       .bind(checked.size, checked.md5, checked.duration, checked.now, checked.grace, video.id),
+    // The row as this transaction left it, read in the same round trip: the caller answers from it.
+    db.prepare('SELECT * FROM videos WHERE id = ? AND site = ?').bind(video.id, video.site),
   ]);
-  return changed(results[2]) === 1;
+  return { confirmed: changed(results[2]) === 1, row: (results[3]?.results[0] as VideoRow | undefined) ?? null };
 }
 
 /**
