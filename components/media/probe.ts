@@ -22,7 +22,7 @@ import { sniffContainer, SNIFF_BYTES, type Container } from '../../edge/src/medi
 import { readAviHeader } from './avi-header';
 import { ByteReader } from './byte-reader';
 import { moovBeforeMdat } from './iso-boxes';
-import { verdictOf } from './playability';
+import { verdictOf } from '../../edge/src/media/playability';
 
 export interface ProbeResult {
   facts: MediaFacts;

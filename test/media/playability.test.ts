@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MediaFacts, Playability } from '../../edge/src/contract';
-import { audioCodecName, describeMedia, videoCodecName } from '../../components/media/codecs';
-import { verdictOf, type PlayabilityReason } from '../../components/media/playability';
+import { audioCodecName, describeMedia, videoCodecName } from '../../edge/src/media/codecs';
+import { verdictOf, type PlayabilityReason } from '../../edge/src/media/playability';
 
 type Row = [container: MediaFacts['container'], video: string | null, audio: string | null, playability: Playability, reasons: PlayabilityReason[]];
 

@@ -1,6 +1,8 @@
 /**
  * Where a file plays, from what its header says (container, video codec,
  * audio codec). Pure: one table, tested row by row (test/media/playability.test.ts).
+ * The uploader shows it before sending; the edge stores its own verdict on the
+ * facts the uploader sent (so every stored verdict follows this table).
  *
  * "Current browsers" are the evergreen Chrome, Edge, Firefox and Safari (Moodle 4.5's own
  * list). Sources, checked for each row:
@@ -20,7 +22,7 @@
  * The strictest part decides: an AVI is "none" whatever it holds, an HEVC video in MKV
  * "some" (and then only in the browsers both allow), AAC audio never lowers an H.264 MP4.
  */
-import type { MediaFacts, Playability } from '../../edge/src/contract';
+import type { MediaFacts, Playability } from '../contract';
 import { audioFamily, videoFamily, type AudioFamily, type VideoFamily } from './codecs';
 
 /**

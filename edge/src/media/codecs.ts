@@ -7,7 +7,7 @@
  * `av01.…`: AV1 ISOBMFF binding §5), MP4/QuickTime sample entries (`mp4v`, `apch`…: Apple
  * QTFF), AVI FourCCs (`XVID`, `DX50`, `WMV3`…) and Matroska CodecIDs (`V_MPEG4/ISO/ASP`).
  */
-import type { MediaFacts } from '../../edge/src/contract';
+import type { MediaFacts } from '../contract';
 
 export type VideoFamily =
   | 'h264' | 'hevc' | 'vp8' | 'vp9' | 'av1' | 'mpeg4' | 'prores' | 'vc1' | 'mjpeg' | 'mpeg2' | 'theora' | 'other';
