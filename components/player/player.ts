@@ -155,6 +155,7 @@ export class S3vPlayer extends S3vElement {
       <div class="problem" role="alert" data-problem=${problem}>
         <p class="message">${this.t(MESSAGES[problem])}</p>
         ${hint ? html`<p class="hint">${hint}</p>` : nothing}
+        ${problem === 'format' ? html`<p class="hint">${this.t('player_partial_download')}</p><slot name="download"></slot>` : nothing}
         ${RETRYABLE.has(problem)
           ? html`<button type="button" class="primary" @click=${() => this.playback.start()}>${this.t('common_retry')}</button>`
           : nothing}
