@@ -6,7 +6,8 @@
  *
  * MP4/MOV and Matroska/WebM are read with mediabunny (MPL-2.0; see the README's
  * dependency table for why), AVI with the small RIFF reader beside this file.
- * This module is the only one that imports mediabunny, and it is reached only
+ * This module is the only one that imports mediabunny (and, for the uploader, the
+ * verdict table and codec names), and it is reached only
  * through a dynamic import when a file is picked (probe-loader.ts), so the
  * student's page does not download it before then.
  */
@@ -22,10 +23,15 @@ import { sniffContainer, SNIFF_BYTES, type Container } from '../../edge/src/medi
 import { readAviHeader } from './avi-header';
 import { ByteReader } from './byte-reader';
 import { moovBeforeMdat } from './iso-boxes';
-import { verdictOf } from '../../edge/src/media/playability';
+import { describeMedia } from '../../edge/src/media/codecs';
+import { verdictOf, type Verdict } from '../../edge/src/media/playability';
 
 export interface ProbeResult {
   facts: MediaFacts;
+  /** Where it plays and why (edge/src/media/playability.ts). */
+  verdict: Verdict;
+  /** One line for people: "MOV · HEVC (H.265) Main · AAC · 1920×1080". */
+  summary: string;
   /** What it cost: bytes read from the file and the number of reads. */
   bytesRead: number;
   reads: number;
@@ -120,6 +126,7 @@ export async function probeMedia(file: Blob, signal?: AbortSignal): Promise<Prob
     void err;
     return null;
   }
-  const facts: MediaFacts = { ...read, playability: verdictOf(read).playability };
-  return { facts, bytesRead: reader.bytesRead, reads: reader.reads };
+  const verdict = verdictOf(read);
+  const facts: MediaFacts = { ...read, playability: verdict.playability };
+  return { facts, verdict, summary: describeMedia(facts), bytesRead: reader.bytesRead, reads: reader.reads };
 }

@@ -1,7 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { MediaFacts } from '../../edge/src/contract';
-import { describeMedia } from '../../edge/src/media/codecs';
-import { verdictOf, type Verdict } from '../../edge/src/media/playability';
+import type { Verdict } from '../../edge/src/media/playability';
 import { probeFile } from '../media/probe-loader';
 import type { Problem } from './validate';
 
@@ -17,7 +16,7 @@ import type { Problem } from './validate';
 export type GateState =
   | { kind: 'idle' }
   | { kind: 'reading'; file: File }
-  | { kind: 'asking'; file: File; facts: MediaFacts; verdict: Verdict }
+  | { kind: 'asking'; file: File; facts: MediaFacts; verdict: Verdict; summary: string }
   | { kind: 'passed'; file: File; facts: MediaFacts | null };
 
 /** What the upload goes on with: the facts to send at confirm, or the refusal to show. */
@@ -57,14 +56,13 @@ export class PlayabilityGate implements ReactiveController {
     });
     signal.throwIfAborted();
     if (!result) return this.pass(file, null);
-    const { facts } = result;
-    const verdict = verdictOf(facts);
+    const { facts, verdict, summary } = result;
     if (verdict.playability === 'none' && this.refuseNone()) {
       this.set({ kind: 'idle' });
-      return { refused: { message: 'upload_playability_refused', a: describeMedia(facts), hint: 'upload_playability_howto' } };
+      return { refused: { message: 'upload_playability_refused', a: summary, hint: 'upload_playability_howto' } };
     }
     if (verdict.playability === 'some' || verdict.playability === 'none') {
-      this.set({ kind: 'asking', file, facts, verdict });
+      this.set({ kind: 'asking', file, facts, verdict, summary });
       await new Promise<void>((resolve, reject) => {
         this.answer = resolve;
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });

@@ -1,6 +1,4 @@
 import { html, type TemplateResult } from 'lit';
-import type { MediaFacts } from '../../edge/src/contract';
-import { describeMedia } from '../../edge/src/media/codecs';
 import type { Verdict } from '../../edge/src/media/playability';
 import type { StringKey, StringParam } from '../strings';
 
@@ -11,14 +9,14 @@ import type { StringKey, StringParam } from '../strings';
  */
 export function playabilityNotice(
   t: (key: StringKey, a?: StringParam) => string,
-  facts: MediaFacts,
+  summary: string,
   verdict: Verdict,
   actions: { proceed(): void; choose(): void; cancel(): void },
 ): TemplateResult {
   const headline = verdict.playability === 'none' ? 'upload_playability_none' : 'upload_playability_some';
   return html`
     <div class="playability" role="alert" data-playability=${verdict.playability}>
-      <p class="warning message">${t(headline, describeMedia(facts))}</p>
+      <p class="warning message">${t(headline, summary)}</p>
       <ul class="reasons">
         ${verdict.reasons.map((reason) => html`<li data-reason=${reason}>${t(`common_playability_${reason}`)}</li>`)}
       </ul>

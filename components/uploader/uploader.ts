@@ -263,8 +263,8 @@ export class S3vUploader extends S3vElement {
         return this.renderInitial(s.cancelled);
       case 'validating':
         if (this.playability.state.kind === 'asking') {
-          const { facts, verdict } = this.playability.state;
-          return html`${this.renderFile(s.file)} ${playabilityNotice((key, a) => this.t(key, a), facts, verdict, {
+          const { summary, verdict } = this.playability.state;
+          return html`${this.renderFile(s.file)} ${playabilityNotice((key, a) => this.t(key, a), summary, verdict, {
             proceed: () => this.playability.proceed(),
             choose: () => this.openPicker(),
             cancel: () => void this.upload.cancel(),
