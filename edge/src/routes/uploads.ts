@@ -13,6 +13,7 @@ import type { AppEnv } from '../http/app-env';
 import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
 import { logRefusal } from '../services/events';
 import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/container';
+import { parseMediaFacts } from '../media/facts';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
 import { deleteObjects, presignUpload, readStart, s3Client } from '../services/s3';
@@ -68,6 +69,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   const filesize = int(body, 'filesize', 1, MAX_UPLOAD_BYTES);
   const md5 = checksum(body);
   const duration = optionalNumber(body, 'duration', 0, MAX_DURATION_SECONDS) ?? null;
+  const media = parseMediaFacts(body.media);
 
   const refuse = async (err: ApiError): Promise<never> => {
     await logRefusal(c.env, config.limits.eventsPerHour, {
@@ -130,7 +132,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   }
 
-  const current = (await confirm(db, video, { size: head.size, md5, duration, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role })).row!;
+  const current = (await confirm(db, video, { size: head.size, md5, duration, media, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role })).row!;
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy
     // must not outlive it. (Cleanup's sweep removes it again in any case.)
