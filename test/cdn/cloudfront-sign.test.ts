@@ -35,6 +35,15 @@ describe('signCloudFrontUrl (WebCrypto, key imported once) gives the SDK signer\
     }
   });
 
+  it('a URL with a query string (a download\'s response-content-disposition): byte-identical to the SDK signer', async () => {
+    const query = `response-content-disposition=${encodeURIComponent(`attachment; filename="Video finale.mp4"; filename*=UTF-8''Vid%C3%A9o%20finale.mp4`)}`;
+    for (const key of KEYS) {
+      const url = `${objectUrl(DOMAINS[0]!, key)}?${query}`;
+      const sdk = getSignedUrl({ url, keyPairId: KEY_ID, privateKey, dateLessThan: new Date(EXPIRES * 1000).toISOString() });
+      assert.equal(await signCloudFrontUrl({ url, keyPairId: KEY_ID, privateKey, expires: EXPIRES }), sdk);
+    }
+  });
+
   it('custom policy (IP-restricted playback): byte-identical to the SDK signer', async () => {
     for (const key of KEYS) {
       const url = objectUrl(DOMAINS[0]!, key);

@@ -6,7 +6,7 @@ import { builtAmd } from './support/amd';
 import { launchChromium } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir, makeVideo, paddedVideo } from './support/fixtures';
-import { holdParts, releaseParts } from './support/hold-parts';
+import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
 
 /**
  * The form around the uploader, through the demo page (moodleform's Save and
@@ -64,6 +64,9 @@ async function startHeldUpload(page: Page): Promise<void> {
   await holdParts(page, { parts: [3, 4] });
   await uploader(page).locator('input[type=file]').setInputFiles(large);
   await phase(page, 'uploading');
+  // Each part is hashed and signed before it is sent: only once both are held is there nothing
+  // left that a release could miss.
+  await partsHeld(page, 2);
 }
 
 async function claimed(submissionid: number): Promise<string | undefined> {

@@ -38,6 +38,9 @@ const TABLE: Row[] = [
   ['avi', 'WMV3', 'wma', 'none', ['avi', 'vc1', 'audio_other']],
   ['mov', 'mjpa', null, 'none', ['mjpeg']],
   ['mp4', null, 'mp4a.40.2', 'none', ['no_video']],
+  // A header that names no track at all was not read: unknown, nobody is stopped.
+  ['mp4', null, null, 'unknown', []],
+  ['avi', null, null, 'unknown', []],
   // A codec the table does not know: no warning, recorded as unknown.
   ['mp4', 'zzzz', 'mp4a.40.2', 'unknown', ['codec_unknown']],
   ['mkv', 'zzzz', null, 'some', ['mkv', 'codec_unknown']],

@@ -87,6 +87,9 @@ const RANK: Record<Playability, number> = { all: 0, unknown: 1, some: 2, none: 3
 
 /** The verdict for a file's facts (container and codecs; sizes and duration play no part). */
 export function verdictOf(facts: Pick<MediaFacts, 'container' | 'video_codec' | 'audio_codec'>): Verdict {
+  // A header naming no track at all was not read (an index further on, a damaged or sparse file):
+  // that says nothing about where it plays, so it is not "sound only" and nobody is stopped by it.
+  if (facts.video_codec === null && facts.audio_codec === null) return { playability: 'unknown', reasons: [] };
   const rules: Rule[] = [CONTAINERS[facts.container]];
   rules.push(facts.video_codec === null ? ['none', 'no_video'] : VIDEO[videoFamily(facts.video_codec)]);
   if (facts.audio_codec !== null) rules.push(AUDIO[audioFamily(facts.audio_codec)]);

@@ -75,7 +75,11 @@ function partsToSign(value: unknown, filesize: number): PartToSign[] {
 
 /** The token's own multipart upload that is still open, or the reason it is not. */
 async function openUpload(db: D1Database, claims: UploadClaims, body: { submissionid: number; key: string }): Promise<VideoRow> {
-  const video = await ownUpload(db, claims, body);
+  return requireOpen(await ownUpload(db, claims, body));
+}
+
+/** The record, if it is a multipart upload still open, or the reason it is not. */
+function requireOpen(video: VideoRow | null): VideoRow {
   if (!video || video.upload_status === 'deleted') {
     throw new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key');
   }
@@ -176,7 +180,9 @@ multipart.post('/complete', async (c) => {
     await markAssembled(db, video.id, now);
     return true;
   };
-  const open = await openUpload(db, claims, where);
+  // The record read above, not a second read: a parallel complete may assemble the upload in
+  // between, and S3 (NoSuchUpload below) then says so rather than a stale "no longer open".
+  const open = requireOpen(video);
   const parts = await listParts(s3, open.s3_bucket, where.key, open.multipart_upload_id!);
   if (!parts) {
     if (await assembledAlready()) return done();

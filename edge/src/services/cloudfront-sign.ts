@@ -67,16 +67,22 @@ function encodeUrlPath(url: string): string {
 }
 
 /**
- * A signed URL for `url` (no query string): with `policy` (a custom policy's JSON text, whose
- * first Resource is `url`) `?Policy=…&Key-Pair-Id=…&Signature=…`, otherwise a canned policy
- * expiring at `expires` (Unix seconds), `?Expires=…&Key-Pair-Id=…&Signature=…`.
+ * A signed URL for `url`: with `policy` (a custom policy's JSON text, whose first Resource is
+ * `url`) `…Policy=…&Key-Pair-Id=…&Signature=…`, otherwise a canned policy expiring at `expires`
+ * (Unix seconds), `…Expires=…&Key-Pair-Id=…&Signature=…`. A query string already in `url` (a
+ * download's `response-content-disposition`) is part of the signed resource, and the signature's
+ * parameters follow it after `&`, as CloudFront's signed URLs take them (CloudFront Developer
+ * Guide, "Create a signed URL using a canned policy"; the SDK's getSignedUrl does the same).
  */
 export async function signCloudFrontUrl(o: { url: string; keyPairId: string; privateKey: string; expires: number; policy?: string }): Promise<string> {
-  if (o.url.includes('?')) throw new Error('signCloudFrontUrl: the URL must have no query string');
   const key = await signingKey(o.privateKey);
-  const base = o.policy === undefined ? encodeUrlPath(o.url) : o.url;
+  const q = o.url.indexOf('?');
+  // The query as a browser will send it (WHATWG URL: `'` becomes %27 in a special URL's query),
+  // so the signed resource is byte for byte the one CloudFront compares.
+  const [path, query] = q === -1 ? [o.url, ''] : [o.url.slice(0, q), new URL(o.url).search];
+  const base = (o.policy === undefined ? encodeUrlPath(path) : path) + query;
   const policy = o.policy ?? JSON.stringify({ Statement: [{ Resource: base, Condition: { DateLessThan: { 'AWS:EpochTime': o.expires } } }] });
   const signature = cloudfrontBase64(new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(policy))));
   const first = o.policy === undefined ? `Expires=${o.expires}` : `Policy=${cloudfrontBase64(new TextEncoder().encode(policy))}`;
-  return `${base}?${first}&Key-Pair-Id=${encodeURIComponent(o.keyPairId)}&Signature=${signature}`;
+  return `${base}${query ? '&' : '?'}${first}&Key-Pair-Id=${encodeURIComponent(o.keyPairId)}&Signature=${signature}`;
 }
