@@ -40,6 +40,8 @@ export interface TokenOptions {
   coursename?: string;
   assignmentname?: string;
   lifetime?: number;
+  /** View tokens: may attach captions, as Moodle's token for a grader. */
+  captions?: boolean;
 }
 
 /** A token signed by the edge's dev endpoint, as Moodle would sign it. */
