@@ -17,8 +17,8 @@ import { fixtureDir, makeVideo, textFile } from './support/fixtures';
  * H.264 MP4 whose name has accents, spaces and brackets; the teacher sees its poster before
  * play, downloads the very bytes under that name, attaches WebVTT and SubRip captions (the
  * SubRip converted in the browser) that Video.js's own captions menu offers and shows after a
- * reload; a file that is not captions gets Moodle's message; the admin's delete takes the
- * poster and the captions with the video.
+ * reload; a file that is not captions gets Moodle's message; the admin's table shows the poster
+ * and the length, and the admin's delete takes the poster and the captions with the video.
  */
 
 let env: DemoStack;
@@ -186,6 +186,14 @@ describe('poster, download and captions for the teacher', () => {
 
     const admin = await browser.newPage();
     await admin.goto(`${demo}/admin/videos`);
+    // The admin's table shows the poster beside the file, and the length as Moodle writes it.
+    const thumbnail = admin.locator('s3v-admin-table tbody').getByRole('img', { name: NAME, exact: true });
+    await thumbnail.waitFor();
+    await admin.waitForFunction(() => {
+      const img = document.querySelector('s3v-admin-table')!.shadowRoot!.querySelector<HTMLImageElement>('tbody img.poster');
+      return img?.complete && img.naturalWidth > 0;
+    });
+    assert.equal(await admin.locator('s3v-admin-table tbody td.duration').innerText(), '6 secs');
     await admin.locator('s3v-admin-table').getByRole('button', { name: `${STRINGS.videos_delete} ${NAME}` }).click();
     await admin.locator('s3v-admin-table dialog').getByRole('button', { name: STRINGS.videos_delete, exact: true }).click();
     await admin.locator('s3v-admin-table tbody tr').getByText(STRINGS.videos_status_deleted!, { exact: true }).waitFor();
