@@ -334,4 +334,31 @@ describe('<s3v-player> captions', () => {
     await until(() => captionStatus(el).textContent === STRINGS.player_captions_done.replace('{$a}', 'Français v2'), 'the replacement');
     await until(() => tracks(el).length === 1 && tracks(el)[0]!.label === 'Français v2', `one French track (${JSON.stringify(tracks(el))})`);
   });
+
+  it('keeps its caption tracks, and shows their cues, across a renewed playback URL', async () => {
+    const submissionid = unique();
+    const { videoid } = await uploadThroughApi(await clip(), { submissionid });
+    await attachThroughApi(submissionid, videoid);
+    const el = await player(submissionid);
+    await ready(el);
+    await until(() => tracks(el).length === 1, 'the track');
+    const video = media(el);
+    await el.videojs!.play();
+    await until(() => video.currentTime > 0.5 && !video.paused, 'playback');
+    const original = video.currentSrc;
+
+    // The CDN refuses the URL (as for an expired one): the player fetches a new one and sets it.
+    const refused = original.replace('Signature=', 'Signature=A');
+    video.src = refused;
+    void el.videojs!.play()?.catch(() => undefined);
+    await until(() => video.currentSrc !== refused && video.currentSrc !== original && video.readyState >= 1, 'a new URL');
+    el.videojs!.pause();
+
+    expect(tracks(el), 'the captions are still there').to.deep.equal([{ label: 'English', language: 'en', kind: 'captions' }]);
+    const track = (el.videojs!.remoteTextTracks() as unknown as ArrayLike<TextTrack>)[0]!;
+    track.mode = 'showing';
+    el.videojs!.currentTime(1.5);
+    const display = root(el).querySelector('.vjs-text-track-display')!;
+    await until(() => display.textContent!.includes('Hello class'), 'the cue on screen');
+  });
 });
