@@ -262,7 +262,9 @@ describe('<s3v-player> captions', () => {
       [new File([new Uint8Array([0xff, 0xfe, 0x57, 0, 0x45, 0, 0x42, 0])], 'utf16.srt'), STRINGS.player_captions_invalid_encoding],
       [new File(['These are my notes, not captions.\n'], 'notes.vtt'), STRINGS.player_captions_invalid_header],
       [new File(['WEBVTT\n\n00:00:05.000 --> 00:00:01.000\nBackwards\n'], 'backwards.vtt'), STRINGS.player_captions_invalid_timing.replace('{$a}', '3')],
-      [new File(['1\n00:00:05,000 --> 00:00:06,000\nLater\n\n2\n00:00:01,000 --> 00:00:02,000\nEarlier\n'], 'order.srt'), STRINGS.player_captions_invalid_timing.replace('{$a}', '6')],
+      // The line of the SubRip file itself (10), not of the WebVTT it became (9).
+      [new File(['1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n\n3\n00:00:00,500 --> 00:00:00,900\nC\n'], 'order.srt'),
+        STRINGS.player_captions_invalid_timing.replace('{$a}', '10')],
       [new File(['WEBVTT\n\nNOTE only a note\n'], 'note.vtt'), STRINGS.player_captions_invalid_no_cues],
       [new File([`WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n${'x'.repeat(512 * 1024)}\n`], 'huge.vtt'), STRINGS.player_captions_invalid_too_large],
     ];
@@ -347,11 +349,18 @@ describe('<s3v-player> captions', () => {
     await until(() => video.currentTime > 0.5 && !video.paused, 'playback');
     const original = video.currentSrc;
 
-    // The CDN refuses the URL (as for an expired one): the player fetches a new one and sets it.
-    const refused = original.replace('Signature=', 'Signature=A');
-    video.src = refused;
-    void el.videojs!.play()?.catch(() => undefined);
-    await until(() => video.currentSrc !== refused && video.currentSrc !== original && video.readyState >= 1, 'a new URL');
+    // The CDN refuses the URL (as for an expired one): the player fetches a URL again and sets it
+    // (signed in the same second, it may read the same as the first: the src() is what matters).
+    const traffic = watchTraffic();
+    try {
+      const refused = original.replace('Signature=', 'Signature=A');
+      video.src = refused;
+      void el.videojs!.play()?.catch(() => undefined);
+      await until(() => traffic.calls('/api/playback-url').length === 1 && video.currentSrc !== refused && video.readyState >= 1,
+        `a renewed URL (phase ${el.phase}, readyState ${video.readyState}, ${traffic.calls('/api/playback-url').length} renewals)`);
+    } finally {
+      traffic.restore();
+    }
     el.videojs!.pause();
 
     expect(tracks(el), 'the captions are still there').to.deep.equal([{ label: 'English', language: 'en', kind: 'captions' }]);
