@@ -8,7 +8,7 @@ function lang(): string {
   return document.documentElement.lang || navigator.language || 'en';
 }
 
-export { formatBytes, formatDate } from './moodle-format';
+export { formatBytes, formatDate, formatDuration } from './moodle-format';
 
 /** "45 seconds", "3 minutes", "2 hours": rounded, because a time left is an estimate. */
 export function formatTimeLeft(seconds: number): string {

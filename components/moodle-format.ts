@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 
 /**
- * Sizes and dates exactly as Moodle shows them beside the components, in the
+ * Sizes, lengths and dates exactly as Moodle shows them beside the components, in the
  * user's Moodle language and timezone (issue 9 §3): sizes as `display_size()`
  * (lib/moodlelib.php) with the core strings `sizeb`…`sizepb`, dates through
  * Moodle's own `core/user_date` (which asks the server, `core_get_user_dates`)
@@ -23,6 +23,8 @@ export interface MoodleFormatting {
   userDates(requests: UserDateRequest[]): Promise<string[]>;
   /** The value of core_langconfig's `strftimedaydatetime` ("%A, %d %B %Y, %I:%M %p" in English). */
   dateFormat: string;
+  /** The core strings sec, secs, min, mins, hour, hours, day, days, now, in that order (format_time's). */
+  timeUnits?: readonly string[];
 }
 
 /** The core strings the loader asks Moodle for, with their component. */
@@ -34,16 +36,28 @@ export const CORE_STRING_REQUESTS = [
   { key: 'sizetb', component: 'core' },
   { key: 'sizepb', component: 'core' },
   { key: 'strftimedaydatetime', component: 'core_langconfig' },
+  { key: 'sec', component: 'core' },
+  { key: 'secs', component: 'core' },
+  { key: 'min', component: 'core' },
+  { key: 'mins', component: 'core' },
+  { key: 'hour', component: 'core' },
+  { key: 'hours', component: 'core' },
+  { key: 'day', component: 'core' },
+  { key: 'days', component: 'core' },
+  { key: 'now', component: 'core' },
 ] as const;
 
 /** Moodle's English core strings, until the loader brings the user's. */
 let units: readonly string[] = ['bytes', 'KB', 'MB', 'GB', 'TB', 'PB'];
+const ENGLISH_TIME_UNITS = ['sec', 'secs', 'min', 'mins', 'hour', 'hours', 'day', 'days', 'now'] as const;
+let timeUnits: readonly string[] = ENGLISH_TIME_UNITS;
 let moodle: MoodleFormatting | null = null;
 
 /** Called by the loader (through each lazy module) once Moodle's strings and `core/user_date` are at hand. */
 export function useMoodle(formatting: MoodleFormatting): void {
   moodle = formatting;
   units = formatting.sizeUnits;
+  timeUnits = formatting.timeUnits?.length === ENGLISH_TIME_UNITS.length ? formatting.timeUnits : ENGLISH_TIME_UNITS;
   cache.clear();
 }
 
@@ -74,6 +88,28 @@ function oneDecimal(x: number): string {
     return ((lower % 2 === 0 ? lower : lower + 1) / 10).toFixed(1);
   }
   return x.toFixed(1);
+}
+
+/**
+ * A video's length as the plugin's own summaries write it: `format_time((int) round($duration))`
+ * (lib/moodlelib.php; moodle-plugin/locallib.php rounds first) with core's strings: the largest
+ * unit and the next one down when not zero — "6 secs", "1 min", "1 min 5 secs", "1 hour 2 mins",
+ * "2 days 3 hours" — and "now" for 0. format_time's years are beyond any video and not handled.
+ */
+export function formatDuration(seconds: number): string {
+  const total = Math.abs(Math.round(seconds));
+  const [sec, secs, min, mins, hour, hours, day, days, now] = timeUnits as readonly string[];
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const unit = (n: number, one: string | undefined, many: string | undefined) => (n ? `${n} ${n === 1 ? one : many}` : '');
+  const pair = (a: string, b: string) => `${a} ${b}`.trim();
+  if (d) return pair(unit(d, day, days), unit(h, hour, hours));
+  if (h) return pair(unit(h, hour, hours), unit(m, min, mins));
+  if (m) return pair(unit(m, min, mins), unit(s, sec, secs));
+  if (s) return unit(s, sec, secs);
+  return now!;
 }
 
 const cache = new Map<number, string>();

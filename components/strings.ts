@@ -155,6 +155,7 @@ export const STRINGS = {
   videos_delete_done: 'Video deleted.',
   videos_delete_failed: 'The video could not be deleted: {$a}',
   videos_delete_title: 'Delete video',
+  videos_duration: 'Length',
   videos_empty: 'No videos match these filters.',
   videos_error_load: 'The videos could not be loaded.',
   videos_filters: 'Filters',

@@ -84,10 +84,11 @@ export function init(kind: ComponentKind): void {
         .getStrings([...stringKeys.map((key) => ({ key, component: COMPONENT })), ...coreStrings])
         .then((values) => {
           const core = values.slice(stringKeys.length);
-          // Sizes as display_size() with core's units, dates from core/user_date in the user's timezone.
+          // Sizes as display_size() with core's units, lengths as format_time(), dates from core/user_date in the user's timezone.
           useMoodle({
             sizeUnits: core.slice(0, 6),
             dateFormat: core[6]!,
+            timeUnits: core.slice(7, 16),
             userDates: (requests) => Promise.resolve((userDate as CoreUserDate).get(requests)),
           });
           const strings = Object.fromEntries(stringKeys.map((key, i) => [key, values[i]!]));

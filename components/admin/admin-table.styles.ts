@@ -25,6 +25,20 @@ export const adminTableStyles = css`
   .status-deleted {
     color: var(--s3v-muted);
   }
+  .file {
+    display: flex;
+    align-items: flex-start;
+    gap: 0.5rem;
+  }
+  /* The poster the uploader drew (320 px wide): a fixed 16:9 thumbnail, cropped, never reflowing the row. */
+  .poster {
+    flex: none;
+    width: 64px;
+    height: 36px;
+    object-fit: cover;
+    border-radius: 2px;
+    background: var(--s3v-border);
+  }
   .when {
     display: block;
     font-size: 0.875em;

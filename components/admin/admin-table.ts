@@ -8,7 +8,7 @@ import {
   type VideoStatus,
 } from '../../edge/src/contract';
 import { EdgeError } from '../edge-client';
-import { formatDate, formatNumber } from '../format';
+import { formatDate, formatDuration, formatNumber } from '../format';
 import { LoadController } from '../load-controller';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
@@ -206,6 +206,7 @@ export class S3vAdminTable extends S3vElement {
               <th scope="col">${this.t('videos_assignment')}</th>
               <th scope="col">${this.t('videos_student')}</th>
               <th scope="col">${this.t('videos_key')}</th>
+              <th scope="col">${this.t('videos_duration')}</th>
               <th scope="col">${this.t('videos_status')}</th>
               <th scope="col">${this.t('videos_date')}</th>
               <th scope="col"><span class="visually-hidden">${this.t('videos_delete')}</span></th>
@@ -213,7 +214,7 @@ export class S3vAdminTable extends S3vElement {
           </thead>
           <tbody>
             ${data.videos.length === 0
-              ? html`<tr><td colspan="7" class="muted">${this.t('videos_empty')}</td></tr>`
+              ? html`<tr><td colspan="8" class="muted">${this.t('videos_empty')}</td></tr>`
               : data.videos.map((v) => this.renderRow(v))}
           </tbody>
         </table>
@@ -245,10 +246,18 @@ export class S3vAdminTable extends S3vElement {
       <td>${v.assignmentname ?? v.assignmentid}</td>
       <td>${v.fullname ?? v.userid}</td>
       <td class="key">
-        ${v.s3_key}
-        ${v.md5 ? html`<br /><span class="checksum muted">${this.t('videos_checksum')}: <code>${v.md5}</code></span>` : nothing}
-        ${mediaLine((key, a) => this.t(key, a), v.media)}
+        <div class="file">
+          ${v.poster_url
+            ? html`<img class="poster" src=${v.poster_url} alt=${v.filename} loading="lazy" decoding="async" width="64" height="36" />`
+            : nothing}
+          <div>
+            ${v.s3_key}
+            ${v.md5 ? html`<br /><span class="checksum muted">${this.t('videos_checksum')}: <code>${v.md5}</code></span>` : nothing}
+            ${mediaLine((key, a) => this.t(key, a), v.media)}
+          </div>
+        </div>
       </td>
+      <td class="nowrap duration">${v.duration === null ? '' : formatDuration(v.duration)}</td>
       <td>${this.renderStatus(v)}</td>
       <td class="nowrap">${formatDate(v.uploaded_at, this)}</td>
       <td>

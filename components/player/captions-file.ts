@@ -1,6 +1,6 @@
 import { MAX_CAPTION_BYTES, type CaptionFault } from '../../edge/src/contract';
 import { validateWebVtt } from '../../edge/src/media/webvtt';
-import { subripToWebVtt } from './captions-subrip';
+import { convertSubrip } from './captions-subrip';
 
 /**
  * A caption file the person picked, made ready to send: read (at most MAX_CAPTION_BYTES),
@@ -19,10 +19,16 @@ export async function readCaptionFile(file: Blob & { name?: string }): Promise<C
     return { ok: false, fault: 'encoding', line: null };
   }
   const looksVtt = /^\ufeff?WEBVTT/.test(text);
+  // A fault's line is the person's own: in a converted SubRip file, the SubRip line.
+  let sourceLine = (line: number): number | null => line;
   if (/\.srt$/i.test(file.name ?? '') || !looksVtt) {
-    const converted = subripToWebVtt(text);
-    if (converted !== null) text = converted;
+    const converted = convertSubrip(text);
+    if (converted !== null) {
+      text = converted.vtt;
+      sourceLine = (line) => converted.sourceLines[line - 1] || null;
+    }
   }
   const verdict = validateWebVtt(text);
-  return verdict.ok ? { ok: true, vtt: text } : verdict;
+  if (verdict.ok) return { ok: true, vtt: text };
+  return { ok: false, fault: verdict.fault, line: verdict.line === null ? null : sourceLine(verdict.line) };
 }

@@ -23,20 +23,40 @@ function cueText(line: string): string {
     .replace(/-->/g, '→');
 }
 
-export function subripToWebVtt(srt: string): string | null {
-  const blocks = srt.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).reduce<string[][]>((acc, line) => {
-    if (line.trim() === '') acc.push([]);
-    else acc[acc.length - 1]!.push(line);
-    return acc;
-  }, [[]]).filter((b) => b.length > 0);
-  const cues: string[] = [];
-  for (const block of blocks) {
-    const at = SRT_TIMING.test(block[0]!) ? 0 : 1;
-    const match = block[at] === undefined ? null : SRT_TIMING.exec(block[at]!);
+/** A SubRip file as WebVTT, and where each WebVTT line came from (to report faults in the person's own file). */
+export interface SubripConversion {
+  vtt: string;
+  /** For each WebVTT line (index = line − 1), its SubRip line (1-based); 0 for lines the conversion added. */
+  sourceLines: number[];
+}
+
+export function convertSubrip(srt: string): SubripConversion | null {
+  const blocks: Array<Array<{ text: string; line: number }>> = [[]];
+  srt.replace(/^\ufeff/, '').split(/\r\n|\r|\n/).forEach((text, i) => {
+    if (text.trim() === '') blocks.push([]);
+    else blocks[blocks.length - 1]!.push({ text, line: i + 1 });
+  });
+  const out = ['WEBVTT'];
+  const sourceLines = [0];
+  const add = (text: string, line: number) => {
+    out.push(text);
+    sourceLines.push(line);
+  };
+  for (const block of blocks.filter((b) => b.length > 0)) {
+    const at = SRT_TIMING.test(block[0]!.text) ? 0 : 1;
+    const match = block[at] === undefined ? null : SRT_TIMING.exec(block[at]!.text);
     if (!match) return null;
     const [, h1, m1, s1, t1, h2, m2, s2, t2] = match;
-    const text = block.slice(at + 1).map(cueText).filter((l) => l.trim() !== '');
-    cues.push([`${vttTime(h1!, m1!, s1!, t1!)} --> ${vttTime(h2!, m2!, s2!, t2!)}`, ...text].join('\n'));
+    add('', 0);
+    add(`${vttTime(h1!, m1!, s1!, t1!)} --> ${vttTime(h2!, m2!, s2!, t2!)}`, block[at]!.line);
+    for (const { text, line } of block.slice(at + 1)) {
+      const cue = cueText(text);
+      if (cue.trim() !== '') add(cue, line);
+    }
   }
-  return cues.length === 0 ? null : `WEBVTT\n\n${cues.join('\n\n')}\n`;
+  return out.length === 1 ? null : { vtt: `${out.join('\n')}\n`, sourceLines };
+}
+
+export function subripToWebVtt(srt: string): string | null {
+  return convertSubrip(srt)?.vtt ?? null;
 }

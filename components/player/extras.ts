@@ -90,7 +90,9 @@ export class ExtrasController implements ReactiveController {
     }
     for (const track of this.extras.tracks) {
       if (!track.url || this.applied.has(track.url)) continue;
-      player.addRemoteTextTrack({ kind: 'captions', src: track.url, srclang: track.language, label: track.label }, false);
+      // manualCleanup: Video.js drops the other kind at every src(), and the player sets a new
+      // src each time it renews its signed URL: the captions would vanish at the first renewal.
+      player.addRemoteTextTrack({ kind: 'captions', src: track.url, srclang: track.language, label: track.label }, true);
       this.applied.add(track.url);
     }
   }

@@ -17,6 +17,8 @@ export interface TokenRequest {
   maxbytes?: number;
   fullname?: string;
   lifetime?: number;
+  /** View tokens: may attach captions (Moodle sets it for a grader of the submission). */
+  captions?: boolean;
 }
 
 export class EdgeRefusal extends Error {

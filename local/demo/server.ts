@@ -178,7 +178,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         const submissionid = Number(args.submissionid) || undefined;
         const request: TokenRequest =
           args.kind === 'uploader' ? { scope: 'upload', ...STUDENT, submissionid, maxbytes: submissions.get(submissionid ?? 0)?.maxbytes }
-          : args.kind === 'player' ? { scope: 'view', sub: TEACHER, role: 'teacher', submissionid }
+          : args.kind === 'player' ? { scope: 'view', sub: TEACHER, role: 'teacher', submissionid, captions: true }
           : { scope: 'admin', sub: ADMIN };
         return { error: false, data: { token: await token(request) } };
       }),
@@ -206,7 +206,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     }
     if (path === '/teacher') {
       const submissionid = positiveInt(url.searchParams.get('submission'), 'submission');
-      return html(teacherPage({ submissionid, edgeUrl, token: await token({ scope: 'view', sub: TEACHER, role: 'teacher', submissionid }) }));
+      return html(teacherPage({ submissionid, edgeUrl, token: await token({ scope: 'view', sub: TEACHER, role: 'teacher', submissionid, captions: true }) }));
     }
     if (path === '/admin') return html(dashboardPage({ edgeUrl, token: await token({ scope: 'admin', sub: ADMIN }) }));
     if (path === '/admin/videos') return html(videosPage({ edgeUrl, token: await token({ scope: 'admin', sub: ADMIN }) }));

@@ -58,7 +58,10 @@ export function userDate(timestamp: number, format: string, timeZone = 'UTC'): s
 
 /** Moodle's English strings the demo's `core/str` serves besides the plugin's own. */
 export const CORE_STRINGS = {
-  core: { sizeb: 'bytes', sizekb: 'KB', sizemb: 'MB', sizegb: 'GB', sizetb: 'TB', sizepb: 'PB' },
+  core: {
+    sizeb: 'bytes', sizekb: 'KB', sizemb: 'MB', sizegb: 'GB', sizetb: 'TB', sizepb: 'PB',
+    sec: 'sec', secs: 'secs', min: 'min', mins: 'mins', hour: 'hour', hours: 'hours', day: 'day', days: 'days', now: 'now',
+  },
   core_langconfig: {
     strftimedatetime: '%d %B %Y, %I:%M %p',
     strftimedaydatetime: '%A, %d %B %Y, %I:%M %p',

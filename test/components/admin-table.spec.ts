@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/admin/define';
 import type { S3vAdminTable } from '../../components/admin/admin-table';
 import type { AdminVideo } from '../../edge/src/contract';
-import { api, devToken, env, MP4_HEAD, unique, until, uploadThroughApi } from './support/stack';
+import { api, devToken, env, jpeg, MP4_HEAD, unique, until, uploadThroughApi } from './support/stack';
 import { watchTraffic } from './support/traffic';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -48,17 +48,18 @@ async function table(search: string): Promise<S3vAdminTable> {
 
 
 describe('<s3v-admin-table>', () => {
-  it('lists course, assignment, student, key, status and date, with names shown as text', async () => {
+  it('lists course, assignment, student, key, length, status and date, with names shown as text', async () => {
     const { tag } = await seed(1, { fullname: XSS, coursename: `<script>alert(2)</script>` });
     const el = await table(tag);
     expect(rows(el)).to.have.length(1);
-    const [course, assignment, student, keyCell, status, date] = cells(rows(el)[0]!);
+    const [course, assignment, student, keyCell, length, status, date] = cells(rows(el)[0]!);
     // The key, and under it the confirmed checksum once the edge reports one.
     const key = keyCell!.split(' MD5 checksum: ')[0];
     expect(course).to.equal('<script>alert(2)</script>');
     expect(assignment).to.equal(tag);
     expect(student).to.equal(XSS);
     expect(key).to.match(/^videos\/\d+\/\d+_[0-9a-f]+\/clip-0\.mp4$/);
+    expect(length, 'format_time() of the 6 s the uploader measured').to.equal('6 secs');
     expect(status).to.equal('Ready');
     expect(date).to.match(/\d{4}/);
     expect(el.shadowRoot!.querySelector('tbody img, tbody script')).to.equal(null);
@@ -83,6 +84,55 @@ describe('<s3v-admin-table>', () => {
       const el = await table(tag);
       expect(rows(el)[0]!.querySelector('.key code')!.textContent).to.equal(video.md5);
       expect(cells(rows(el)[0]!)[3]).to.equal(`${video.s3_key} MD5 checksum: ${video.md5}`);
+      await expect(el).to.be.accessible();
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('shows the video’s poster beside its file (alt: the file name, lazy, fixed size) and its length as Moodle writes it', async () => {
+    const tag = `Assignment [${unique()}]`;
+    await uploadThroughApi(tinyVideo('Vidéo finale (v2).mp4'), { submissionid: unique(), assignmentname: tag }, { poster: await jpeg(), duration: 3725.4 });
+    const el = await table(tag);
+    const row = rows(el)[0]!;
+    const img = row.querySelector<HTMLImageElement>('td.key img.poster')!;
+    expect(img, 'the poster thumbnail').to.exist;
+    expect(img.alt).to.equal('Vidéo finale (v2).mp4');
+    expect(img.loading).to.equal('lazy');
+    expect(img.src.startsWith(`${env().cdnUrl}/`), img.src).to.equal(true);
+    expect(new URL(img.src).pathname).to.match(/\/poster\.jpg$/);
+    // Lazy: it loads once in view; the fixture's table is.
+    await until(() => img.complete && img.naturalWidth > 0, 'the poster from the CDN');
+    expect([img.naturalWidth, img.naturalHeight]).to.deep.equal([320, 180]);
+    const box = img.getBoundingClientRect();
+    expect([box.width, box.height], 'a fixed 64×36 thumbnail whatever the image').to.deep.equal([64, 36]);
+    expect(getComputedStyle(img).objectFit).to.equal('cover');
+    const [, , , key, length] = cells(row);
+    expect(key, 'the alt text is not read twice as the key').to.match(/^videos\/\d+\/\d+_[0-9a-f]+\/.+\.mp4/);
+    expect(length).to.equal('1 hour 2 mins');
+    expect(el.shadowRoot!.querySelector('thead')!.textContent).to.contain('Length');
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows no thumbnail and no length when the edge has none', async () => {
+    const tag = `Assignment [${unique()}]`;
+    const video: AdminVideo = {
+      id: unique(), courseid: 2, coursename: 'Course', assignmentid: 10, assignmentname: tag, submissionid: unique(), userid: '42',
+      fullname: 'Ada', filename: 'old.avi', s3_key: 'videos/42/1_ab/old.avi', status: 'ready', file_size: 1024, duration: null,
+      mime_type: 'video/x-msvideo', md5: null, claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null, replaced_at: null, poster_url: null,
+      media: null,
+    };
+    const traffic = watchTraffic({
+      edge: (path) =>
+        path === '/api/admin/videos'
+          ? new Response(JSON.stringify({ videos: [video], total: 1, page: 1, perpage: 20 }), { status: 200, headers: { 'Content-Type': 'application/json' } })
+          : null,
+    });
+    try {
+      const el = await table(tag);
+      expect(rows(el)[0]!.querySelector('img')).to.equal(null);
+      const [, , , key, length, status] = cells(rows(el)[0]!);
+      expect([key, length, status]).to.deep.equal([video.s3_key, '', 'Ready']);
       await expect(el).to.be.accessible();
     } finally {
       traffic.restore();
@@ -126,10 +176,10 @@ describe('<s3v-admin-table>', () => {
     const el = await table(tag);
     await until(() => rows(el).length === 2, 'both videos');
     const byFile = (name: string) => rows(el).find((row) => cells(row)[3]!.includes(name))!;
-    const [, , , , replaced] = cells(byFile('first.mp4'));
+    const [, , , , , replaced] = cells(byFile('first.mp4'));
     expect(replaced).to.match(/^Replaced Replaced by a newer video on .*\d{4}/);
     expect(byFile('first.mp4').querySelector('button'), 'nothing to delete: cleanup removes it').to.equal(null);
-    const [, , , , deleted] = cells(byFile('second.mp4'));
+    const [, , , , , deleted] = cells(byFile('second.mp4'));
     expect(deleted).to.match(/^Deleted Deleted on .*\d{4}/);
     expect(byFile('second.mp4').querySelector('button')).to.equal(null);
     await expect(el).to.be.accessible();
@@ -171,12 +221,12 @@ describe('<s3v-admin-table>', () => {
     await expect(el).to.be.accessible();
     dialog.querySelector<HTMLButtonElement>('button:not(.danger)')!.click();
     await until(() => !dialog.open, 'the dialog to close');
-    expect(cells(rows(el)[0]!)[4]).to.equal('Ready');
+    expect(cells(rows(el)[0]!)[5]).to.equal('Ready');
 
     rows(el)[0]!.querySelector('button')!.click();
     await until(() => dialog.open, 'the dialog again');
     dialog.querySelector<HTMLButtonElement>('button.danger')!.click();
-    await until(() => cells(rows(el)[0]!)[4]!.startsWith('Deleted Deleted on '), 'the row to show Deleted on its date');
+    await until(() => cells(rows(el)[0]!)[5]!.startsWith('Deleted Deleted on '), 'the row to show Deleted on its date');
     expect(dialog.open).to.equal(false);
     const notice = el.shadowRoot!.querySelector<HTMLElement>('.notice')!;
     expect(notice.textContent).to.equal('Video deleted.');

@@ -124,6 +124,24 @@ function stackPlugin() {
   };
 }
 
+/**
+ * `--files test/components/x.spec.ts` (how one runs a few specs) names the TypeScript source,
+ * which no browser can import (types, decorators, bare specifiers: nodeResolve is off). The
+ * browser gets a module that imports the spec's bundle instead; run with no --files, the
+ * runner loads the bundles themselves.
+ */
+function bundledSpecs() {
+  return {
+    name: 's3video-bundled-specs',
+    serve(context) {
+      const spec = /^\/test\/components\/([\w.-]+\.spec)\.ts$/.exec(context.path);
+      if (!spec) return undefined;
+      if (!existsSync(join(OUT, 'specs', `${spec[1]}.js`))) return { status: 404, body: `${spec[1]}.ts was not bundled` };
+      return { body: `import '/.build/wtr/specs/${spec[1]}.js';\n`, type: 'js' };
+    },
+  };
+}
+
 export default {
   rootDir: ROOT,
   files: ['.build/wtr/specs/*.spec.js'],
@@ -131,7 +149,7 @@ export default {
   port,
   nodeResolve: false,
   concurrency: 1,
-  plugins: [stackPlugin()],
+  plugins: [stackPlugin(), bundledSpecs()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

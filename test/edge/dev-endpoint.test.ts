@@ -48,6 +48,15 @@ describe('POST /dev/token', () => {
       const play = await errorOf(await stack.edge.fetch('/api/playback-url?submissionid=5', { token }));
       assert.equal(play.code, 'VIDEO_NOT_FOUND', 'the token was accepted; there is just no video');
     });
+    it('signs the captions claim Moodle gives a grader, on view tokens only', async () => {
+      const sign = async (body: object) => {
+        const { token } = (await (await stack.edge.fetch('/dev/token', { body })).json()) as { token: string };
+        return verifyHs256(token, stack.secrets.sharedSecret);
+      };
+      assert.equal((await sign({ scope: 'view', submissionid: 5, captions: true })).captions, true);
+      assert.equal((await sign({ scope: 'view', submissionid: 5 })).captions, undefined);
+      assert.equal((await sign({ scope: 'upload', submissionid: 5, captions: true })).captions, undefined);
+    });
     it('refuses a caller that is not on this machine', async () => {
       const res = await stack.edge.fetch('/dev/token', { body: { scope: 'admin' }, headers: { 'CF-Connecting-IP': '203.0.113.9' } });
       assert.equal(res.status, 404);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { subripToWebVtt } from '../../components/player/captions-subrip';
+import { readCaptionFile } from '../../components/player/captions-file';
+import { convertSubrip, subripToWebVtt } from '../../components/player/captions-subrip';
 import { canonicalLanguageTag } from '../../edge/src/media/language-tag';
 import { validateWebVtt } from '../../edge/src/media/webvtt';
 
@@ -28,6 +29,15 @@ describe('subripToWebVtt', () => {
     const vtt = subripToWebVtt(srt)!;
     assert.equal(vtt, 'WEBVTT\n\n00:00:01.500 --> 00:00:03.250\nHello <i>world</i> &amp; &lt;3\n\n00:00:04.000 --> 00:00:05.000\nBye\n');
     assert.deepEqual(validateWebVtt(vtt), { ok: true, cues: 2 });
+  });
+  it('says where each WebVTT line came from, so a fault names the line of the person\'s SubRip file', async () => {
+    const srt = '1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:03,000 --> 00:00:04,000\nB\n\n3\n00:00:00,500 --> 00:00:00,900\nC\n';
+    const converted = convertSubrip(srt)!;
+    assert.equal(converted.vtt.split('\n')[8], '00:00:00.500 --> 00:00:00.900');
+    assert.deepEqual(converted.sourceLines, [0, 0, 2, 3, 0, 6, 7, 0, 10, 11]);
+    assert.deepEqual(validateWebVtt(converted.vtt), { ok: false, fault: 'timing', line: 9 });
+    assert.deepEqual(await readCaptionFile(new File([srt], 'lecture.srt')), { ok: false, fault: 'timing', line: 10 });
+    assert.deepEqual(await readCaptionFile(new File(['WEBVTT\n\n00:05.000 --> 00:04.000\nx\n'], 'lecture.vtt')), { ok: false, fault: 'timing', line: 3 });
   });
   it('is null for what is not SubRip', () => {
     assert.equal(subripToWebVtt('just some text\nwith lines'), null);

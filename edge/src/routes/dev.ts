@@ -43,6 +43,8 @@ dev.post('/token', async (c) => {
     assignmentname: optionalText(body, 'assignmentname', 200) ?? 'Final project video',
     fullname: optionalText(body, 'fullname', 200) ?? 'Sam Student',
   } : {};
+  // Moodle's token_issuer sets it for a grader, or the owner who may still edit (ViewClaims.captions).
+  const captions = scope === 'view' && body.captions === true ? { captions: true } : {};
   // Never longer than the edge accepts: a demo token must work like one from Moodle.
   const lifetime = optionalInt(body, 'lifetime', 1, MAX_TOKEN_LIFETIME_SECONDS[scope]) ?? LIFETIME_OF[scope];
   const token = await sign(
@@ -56,6 +58,7 @@ dev.post('/token', async (c) => {
       exp: now + lifetime,
       ...resource,
       ...names,
+      ...captions,
     },
     c.var.config.secret,
     'HS256',

@@ -243,6 +243,7 @@ $string['videos_delete_confirm'] = 'Delete “{$a->filename}” by {$a->fullname
 $string['videos_delete_done'] = 'Video deleted.';
 $string['videos_delete_failed'] = 'The video could not be deleted: {$a}';
 $string['videos_delete_title'] = 'Delete video';
+$string['videos_duration'] = 'Length';
 $string['videos_empty'] = 'No videos match these filters.';
 $string['videos_error_load'] = 'The videos could not be loaded.';
 $string['videos_filters'] = 'Filters';

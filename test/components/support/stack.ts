@@ -40,6 +40,8 @@ export interface TokenOptions {
   coursename?: string;
   assignmentname?: string;
   lifetime?: number;
+  /** View tokens: may attach captions, as Moodle's token for a grader. */
+  captions?: boolean;
 }
 
 /** A token signed by the edge's dev endpoint, as Moodle would sign it. */
@@ -83,6 +85,7 @@ export async function api<T>(token: string, path: string, init: { method?: strin
 export async function uploadThroughApi(
   file: File,
   ids: { submissionid: number; assignmentid?: number; courseid?: number; sub?: string; fullname?: string; coursename?: string; assignmentname?: string },
+  extras: { poster?: Blob; duration?: number } = {},
 ): Promise<ConfirmUploadResponse & { s3_key: string; token: string }> {
   const assignmentid = ids.assignmentid ?? 10;
   const token = await devToken({ scope: 'upload', sub: String(unique()), ...ids, assignmentid });
@@ -95,8 +98,16 @@ export async function uploadThroughApi(
   form.append('file', file);
   const s3 = await fetch(presign.body.presigned_url, { method: 'POST', body: form });
   if (!s3.ok) throw new Error(`S3: ${s3.status} ${await s3.text()}`);
+  if (extras.poster) {
+    // As the uploader does: the poster goes while the upload is still pending.
+    const query = new URLSearchParams({ submissionid: String(ids.submissionid), s3_key: presign.body.s3_key });
+    const poster = await fetch(`${env().edgeUrl}/api/poster?${query}`, {
+      method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/jpeg' }, body: extras.poster,
+    });
+    if (!poster.ok) throw new Error(`poster: ${poster.status} ${await poster.text()}`);
+  }
   const confirm = await api<ConfirmUploadResponse>(token, '/api/confirm-upload', {
-    body: { assignmentid, submissionid: ids.submissionid, s3_key: presign.body.s3_key, filesize: file.size, md5: toHex(await md5Of(file)), duration: 6 },
+    body: { assignmentid, submissionid: ids.submissionid, s3_key: presign.body.s3_key, filesize: file.size, md5: toHex(await md5Of(file)), duration: extras.duration ?? 6 },
   });
   if (confirm.status !== 200) throw new Error(`confirm: ${confirm.status} ${JSON.stringify(confirm.body)}`);
   return { ...confirm.body, s3_key: presign.body.s3_key, token };
@@ -116,6 +127,19 @@ export async function edgeConfirmedMd5(submissionid: number): Promise<string> {
 
 /** A Content-MD5 (base64) as the hex S3 writes in ETags. */
 export const base64ToHex = (b64: string): string => toHex(fromBase64(b64));
+
+/** A real JPEG, as the uploader draws from an early frame (320 px wide). */
+export async function jpeg(width = 320, height = 180): Promise<Blob> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const g = canvas.getContext('2d')!;
+  g.fillStyle = '#2a6';
+  g.fillRect(0, 0, width, height);
+  g.fillStyle = '#fff';
+  g.fillRect(width / 4, height / 4, width / 2, height / 2);
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no JPEG'))), 'image/jpeg', 0.8));
+}
 
 /** Polls until the check returns a truthy value, or fails with the message. */
 export async function until<T>(check: () => T | Promise<T>, message: string, timeoutMs = 15000): Promise<NonNullable<T>> {

@@ -33,6 +33,8 @@ export function builtAmd(): AmdMeta {
 /** The modules that carry Video.js: none of them may be requested on the student's page. */
 export function videojsModules(meta: AmdMeta): string[] {
   return Object.entries(meta.modules)
-    .filter(([, m]) => m.inputs.some((input) => input.startsWith('node_modules/video.js/')))
+    // esbuild names inputs by their real path: in a worktree whose node_modules is a symlink,
+    // `../../main/node_modules/video.js/…` rather than `node_modules/video.js/…`.
+    .filter(([, m]) => m.inputs.some((input) => /(?:^|\/)node_modules\/video\.js\//.test(input)))
     .map(([name]) => name);
 }
