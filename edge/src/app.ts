@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { ConfigError, loadConfig } from './config';
-import { ApiError, errorResponse } from './http/errors';
+import { ApiError, errorResponse } from './errors';
 import type { AppEnv } from './http/app-env';
 import { admin, ping } from './routes/admin';
 import { captions } from './routes/captions';

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { Scope, TokenClaims } from '../contract';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 import { verifyToken } from '../services/tokens';
 import type { AppEnv } from './app-env';
 

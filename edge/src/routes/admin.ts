@@ -10,7 +10,7 @@ import {
   type VideoStatus,
 } from '../contract';
 import { requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
 import { stats } from '../services/events';

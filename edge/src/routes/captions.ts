@@ -9,7 +9,7 @@ import {
   type ViewClaims,
 } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { int, queryInt, readJsonObject, text } from '../http/validate';
 import { canonicalLanguageTag } from '../media/language-tag';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { ClaimClaims, ClaimResponse } from '../contract';
 import { requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { readJsonObject, text } from '../http/validate';
 import { verifyReceipt } from '../services/tokens';

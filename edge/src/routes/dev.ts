@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
 import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, TOKEN_AUDIENCE, type Role, type Scope } from '../contract';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalText, readJsonObject, text } from '../http/validate';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { CLIENT_EVENT_TYPES, type ClientEventResponse, type ClientEventType } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalNumber, optionalText, readJsonObject, text } from '../http/validate';
 import { logEventWithinQuota, reportQuota } from '../services/events';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { EXPORT_URL_TTL_SECONDS, type ExportUrlResponse } from '../contract';
 import { requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { int, readJsonObject } from '../http/validate';
 import { tracksOf } from '../services/captions';

@@ -10,7 +10,7 @@ import {
   type UploadClaims,
 } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { int, queryInt, readJsonObject, text, type Fields } from '../http/validate';
 import { finalKeyOf, stagingKeyOf } from '../services/object-keys';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { MAX_POSTER_BYTES, type PosterResponse, type UploadClaims } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
 import { finalKeyOf, posterKeyOf } from '../services/object-keys';

@@ -6,7 +6,7 @@ import {
   type VideoStatusResponse,
 } from '../contract';
 import { requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { readJsonObject } from '../http/validate';
 import { signPlaybackUrl } from '../services/cdn';

@@ -8,7 +8,7 @@ import {
   type UploadUrlResponse,
 } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
 import { logRefusal } from '../services/events';

@@ -11,7 +11,7 @@ import {
   type Scope,
   type TokenClaims,
 } from '../contract';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 
 const ROLES: readonly Role[] = ['student', 'teacher', 'admin'];
 const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim', 'server'];

@@ -1,7 +1,7 @@
 import { canonicalVideoType, MAX_POST_BYTES, MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contract';
 import type { Config } from '../config';
 import { assertSameResource } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import { rateLimited } from './rate-limit';
 import { int, text, type Fields } from '../http/validate';
 import { extensionOf, isVideoExtension } from './filenames';
