@@ -3,7 +3,16 @@
  * request/response shapes, token and receipt claims, error codes and the
  * limits both sides must agree on. `moodle-plugin/classes/contract.php`
  * mirrors the values here; test/contract asserts the two agree.
+ *
+ * Every enumeration is written once, as a `const` array, and its type is derived from it
+ * (`type Scope = (typeof SCOPES)[number]`): code that must check a value at run time, and
+ * the PHP mirror's test, use the array; nothing restates the members.
  */
+
+/** True when `value` is one of `list`: narrows an untrusted value to the enumeration's type. */
+export function isOneOf<T extends string | number>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
+}
 
 /** S3 refuses a single POST/PUT above 5 GiB, so no assignment may allow more. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
@@ -90,7 +99,8 @@ export const TOKEN_AUDIENCE = 's3video';
 export const RECEIPT_AUDIENCE = 's3video-receipt';
 export const RECEIPT_ISSUER = 's3video-edge';
 
-export type Role = 'student' | 'teacher' | 'admin';
+export const ROLES = ['student', 'teacher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 /**
  * `claim` is the server-to-server scope Moodle uses when a form is saved;
@@ -98,7 +108,8 @@ export type Role = 'student' | 'teacher' | 'admin';
  * Moodle's own save path. `server` is Moodle's server reading video statuses
  * for its pages and signing privacy export links; no browser holds it either.
  */
-export type Scope = 'upload' | 'view' | 'admin' | 'claim' | 'server';
+export const SCOPES = ['upload', 'view', 'admin', 'claim', 'server'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 interface BaseClaims {
   iss: string;
@@ -150,6 +161,9 @@ export interface ServerClaims extends BaseClaims {
 }
 
 export type TokenClaims = UploadClaims | ViewClaims | ClaimClaims | AdminClaims | ServerClaims;
+
+/** The claims a token of one of `S` carries: what `requireToken(...scopes)` hands a handler. */
+export type ClaimsOf<S extends Scope> = Extract<TokenClaims, { scope: S }>;
 
 /** What the edge vouches for when an upload is confirmed. */
 export interface ReceiptClaims {
@@ -338,15 +352,18 @@ export interface ClaimResponse {
 export const CLIENT_EVENT_TYPES = ['upload_failure', 'upload_retry', 'playback_failure'] as const;
 export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 
-export type EventType =
-  | ClientEventType
-  | 'upload_start'
-  | 'upload_success'
-  | 'upload_claimed'
-  | 'playback_access'
-  | 'download'
-  | 'video_deletion'
-  | 'cleanup_run';
+/** Every event the edge records: the browser's reports, then what the edge logs itself. */
+export const EVENT_TYPES = [
+  ...CLIENT_EVENT_TYPES,
+  'upload_start',
+  'upload_success',
+  'upload_claimed',
+  'playback_access',
+  'download',
+  'video_deletion',
+  'cleanup_run',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface ClientEventRequest {
   event_type: ClientEventType;
@@ -463,7 +480,8 @@ export interface AttachCaptionsResponse {
 }
 
 /** What is wrong with a caption file: the browser and the edge name faults alike. */
-export type CaptionFault = 'empty' | 'too_large' | 'encoding' | 'header' | 'timing' | 'no_cues';
+export const CAPTION_FAULTS = ['empty', 'too_large', 'encoding', 'header', 'timing', 'no_cues'] as const;
+export type CaptionFault = (typeof CAPTION_FAULTS)[number];
 
 // ---- GET /api/video?submissionid= (what the uploader shows before a replace)
 
@@ -491,8 +509,8 @@ export interface VideoSummaryResponse {
 
 // ---- admin ----------------------------------------------------------------
 
-export type VideoStatus = 'pending' | 'ready' | 'error' | 'deleted';
-export const VIDEO_STATUSES: readonly VideoStatus[] = ['pending', 'ready', 'error', 'deleted'];
+export const VIDEO_STATUSES = ['pending', 'ready', 'error', 'deleted'] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export const STATS_PERIODS = [7, 30, 90, 365] as const;
 export type StatsPeriod = (typeof STATS_PERIODS)[number];
 
@@ -570,6 +588,9 @@ export interface AdminVideosResponse {
   perpage: number;
 }
 
+export const INVALIDATION_OUTCOMES = ['created', 'none', 'refused'] as const;
+export type InvalidationOutcome = (typeof INVALIDATION_OUTCOMES)[number];
+
 /** Deleting is idempotent: a repeated or parallel delete of the same video gets this same answer. */
 export interface AdminDeleteResponse {
   success: true;
@@ -582,12 +603,15 @@ export interface AdminDeleteResponse {
    * can only be fetched with a signed URL issued before the delete, so it stops being
    * reachable when that URL expires (PLAYBACK_URL_TTL_SECONDS at most).
    */
-  invalidation: 'created' | 'none' | 'refused';
+  invalidation: InvalidationOutcome;
 }
+
+export const HEALTH_CHECK_NAMES = ['bucket_region', 'versioning'] as const;
+export type HealthCheckName = (typeof HEALTH_CHECK_NAMES)[number];
 
 /** One finding of GET /api/admin/health; `message` says what to change when `ok` is false. */
 export interface HealthCheck {
-  name: 'bucket_region' | 'versioning';
+  name: HealthCheckName;
   ok: boolean;
   message: string;
 }
@@ -621,14 +645,16 @@ export interface VideoStatusRequest {
  * A video's state as people need it: `replaced` is a ready video a newer save took the place
  * of (cleanup deletes it next); `missing` an id this site has no record of.
  */
-export type VideoState = 'pending' | 'ready' | 'replaced' | 'error' | 'deleted' | 'missing';
+export const VIDEO_STATES = ['pending', 'ready', 'replaced', 'error', 'deleted', 'missing'] as const;
+export type VideoState = (typeof VIDEO_STATES)[number];
 
 /**
  * Why a video was deleted (the `reason` of its `video_deletion` event) or, for `replaced`, why
  * it is about to be: by an administrator, past the retention period, replaced by a newer save,
  * never saved within the grace period, an upload never finished.
  */
-export type DeletionReason = 'admin' | 'retention' | 'replaced' | 'unclaimed' | 'abandoned';
+export const DELETION_REASONS = ['admin', 'retention', 'replaced', 'unclaimed', 'abandoned'] as const;
+export type DeletionReason = (typeof DELETION_REASONS)[number];
 
 export interface VideoStatusEntry {
   status: VideoState;

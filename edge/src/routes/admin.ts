@@ -2,12 +2,11 @@ import { Hono } from 'hono';
 import {
   STATS_PERIODS,
   VIDEO_STATUSES,
+  isOneOf,
   type AdminDeleteResponse,
   type AdminVideosResponse,
   type HealthResponse,
   type PingResponse,
-  type StatsPeriod,
-  type VideoStatus,
 } from '../contract';
 import { requireToken } from '../http/auth';
 import { ApiError } from '../errors';
@@ -26,8 +25,8 @@ admin.use('*', requireToken('admin'));
 
 admin.get('/stats', async (c) => {
   const raw = c.req.query('days') ?? '30';
-  const days = Number(raw) as StatsPeriod;
-  if (!/^\d+$/.test(raw) || !STATS_PERIODS.includes(days)) {
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || !isOneOf(STATS_PERIODS, days)) {
     throw new ApiError('INVALID_REQUEST', `days must be one of ${STATS_PERIODS.join(', ')}.`, 'days');
   }
   return c.json(await stats(c.env.DB, c.var.claims.iss, days, c.var.config.prices, c.var.now));
@@ -36,7 +35,7 @@ admin.get('/stats', async (c) => {
 admin.get('/videos', async (c) => {
   const q = c.req.query();
   const status = q.status || undefined;
-  if (status !== undefined && !VIDEO_STATUSES.includes(status as VideoStatus)) {
+  if (status !== undefined && !isOneOf(VIDEO_STATUSES, status)) {
     throw new ApiError('INVALID_REQUEST', `status must be one of ${VIDEO_STATUSES.join(', ')}.`, 'status');
   }
   const search = q.q?.trim() || undefined;
@@ -48,7 +47,7 @@ admin.get('/videos', async (c) => {
   const { rows, total } = await listVideos(c.env.DB, {
     site: c.var.claims.iss,
     courseid: q.courseid ? queryInt(q.courseid, 'courseid', 1, Number.MAX_SAFE_INTEGER) : undefined,
-    status: status as VideoStatus | undefined,
+    status,
     q: search,
     page,
     perpage,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
-import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, TOKEN_AUDIENCE, type Role, type Scope } from '../contract';
+import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, SCOPES, TOKEN_AUDIENCE, isOneOf, type Role, type Scope } from '../contract';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { optionalInt, optionalText, readJsonObject, text } from '../http/validate';
@@ -29,8 +29,8 @@ dev.use('*', async (c, next) => {
 
 dev.post('/token', async (c) => {
   const body = await readJsonObject(c);
-  const scope = text(body, 'scope', 10) as Scope;
-  if (!(scope in ROLE_OF)) throw new ApiError('INVALID_REQUEST', 'scope must be upload, view, admin, claim or server.', 'scope');
+  const scope = text(body, 'scope', 10);
+  if (!isOneOf(SCOPES, scope)) throw new ApiError('INVALID_REQUEST', `scope must be one of ${SCOPES.join(', ')}.`, 'scope');
   const now = c.var.now;
   const resource = scope === 'admin' || scope === 'server' ? {} : {
     courseid: optionalInt(body, 'courseid', 1, 1e9) ?? 2,

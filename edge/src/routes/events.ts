@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { CLIENT_EVENT_TYPES, type ClientEventResponse, type ClientEventType } from '../contract';
+import { CLIENT_EVENT_TYPES, isOneOf, type ClientEventResponse } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
@@ -23,8 +23,8 @@ events.post('/events', requireToken('upload', 'view', 'admin'), async (c) => {
   const quota = reportQuota(claims, config.limits.eventsPerHour, now);
   await refuseIfBraked(c.env.RATE_LIMITS, quota);
   const body = await readJsonObject(c);
-  const eventType = text(body, 'event_type', 40) as ClientEventType;
-  if (!CLIENT_EVENT_TYPES.includes(eventType)) {
+  const eventType = text(body, 'event_type', 40);
+  if (!isOneOf(CLIENT_EVENT_TYPES, eventType)) {
     throw new ApiError('INVALID_REQUEST', `event_type must be one of ${CLIENT_EVENT_TYPES.join(', ')}.`, 'event_type');
   }
   const assignmentid = optionalInt(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import {
+  DELETION_REASONS,
   MAX_STATUS_IDS,
+  isOneOf,
   type DeletionReason,
   type VideoStatusEntry,
   type VideoStatusResponse,
@@ -21,7 +23,6 @@ export const status = new Hono<AppEnv>();
 
 /** 1000 ids of up to 16 digits, commas and the JSON around them. */
 const MAX_STATUS_BODY_BYTES = 32 * 1024;
-const REASONS: readonly DeletionReason[] = ['admin', 'retention', 'replaced', 'unclaimed', 'abandoned'];
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString());
 
@@ -44,7 +45,7 @@ function deletion(row: VideoStatusRow): { reason: DeletionReason | null; by: str
   } catch {
     // A context that is not JSON explains nothing; the status alone still holds.
   }
-  const reason = REASONS.includes(context.reason as DeletionReason) ? (context.reason as DeletionReason) : null;
+  const reason = isOneOf(DELETION_REASONS, context.reason) ? context.reason : null;
   return { reason, by: reason === 'admin' && typeof context.by === 'string' ? context.by : null };
 }
 
