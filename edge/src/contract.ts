@@ -300,7 +300,13 @@ export interface MultipartPartsResponse {
   parts: Array<{ part_number: number; size: number; etag: string }>;
 }
 
-/** POST /api/multipart/complete and /abort take {assignmentid, submissionid, s3_key}. */
+/** POST /api/multipart/complete and /abort name the upload by its staging key. */
+export interface MultipartUploadRequest {
+  assignmentid: number;
+  submissionid: number;
+  s3_key: string;
+}
+
 export interface MultipartCompleteResponse {
   success: true;
   s3_key: string;
@@ -414,7 +420,7 @@ export interface DownloadUrlResponse {
   filesize: number;
 }
 
-// ---- posters: PUT /api/poster?submissionid=&s3_key= (upload token, JPEG body) -
+// ---- posters: POST /api/poster?submissionid=&s3_key= (upload token, JPEG body)
 
 /** A poster is a small still: JPEG, at most this many bytes (the uploader draws it 320 px wide, ~10–25 KB). */
 export const MAX_POSTER_BYTES = 64 * 1024;
@@ -699,3 +705,106 @@ export interface ExportUrlResponse {
   /** The video's caption files, each a presigned GetObject valid as long as `url`. */
   captions: Array<{ language: string; label: string; url: string }>;
 }
+
+/** The answer of the endpoints that only say they did it (multipart abort, captions delete). */
+export interface SuccessResponse {
+  success: true;
+}
+
+// ---- POST /dev/token (DEV_MODE only, loopback callers only) -----------------
+
+/** The demo pages' stand-in for Moodle's token issuer; unset fields get demo values. */
+export interface DevTokenRequest {
+  scope: Scope;
+  courseid?: number;
+  assignmentid?: number;
+  submissionid?: number;
+  maxbytes?: number;
+  coursename?: string;
+  assignmentname?: string;
+  fullname?: string;
+  lifetime?: number;
+  sub?: string;
+  role?: Role;
+}
+
+export interface DevTokenResponse {
+  token: string;
+}
+
+// ---- The endpoint table -----------------------------------------------------
+
+/**
+ * Every endpoint the edge serves, `METHOD /path` → what it takes (a JSON `body`, a `query`,
+ * path `params`, or for the poster the raw JPEG) and its 2xx answer (`response`). Routes type
+ * their answers from it (http/respond.ts); the scopes each admits are {@link ENDPOINT_SCOPES}.
+ * test/contract/endpoints.test.ts checks that the worker serves exactly these paths with
+ * exactly those scopes, and that the README's endpoint table lists the same.
+ */
+export interface Endpoints {
+  'POST /api/upload-url': { body: UploadUrlRequest; response: UploadUrlResponse };
+  'POST /api/confirm-upload': { body: ConfirmUploadRequest; response: ConfirmUploadResponse };
+  'POST /api/claim': { body: ClaimRequest; response: ClaimResponse };
+  'POST /api/multipart/start': { body: UploadUrlRequest; response: MultipartStartResponse };
+  'POST /api/multipart/sign-parts': { body: MultipartSignRequest; response: MultipartSignResponse };
+  'GET /api/multipart/parts': { query: { submissionid: number; s3_key: string }; response: MultipartPartsResponse };
+  'POST /api/multipart/complete': { body: MultipartUploadRequest; response: MultipartCompleteResponse };
+  'POST /api/multipart/abort': { body: MultipartUploadRequest; response: SuccessResponse };
+  'GET /api/video': { query: { submissionid: number }; response: VideoSummaryResponse };
+  'GET /api/playback-url': { query: { submissionid: number }; response: PlaybackUrlResponse };
+  'GET /api/download-url': { query: { submissionid: number }; response: DownloadUrlResponse };
+  'GET /api/video-extras': { query: { submissionid: number; videoid?: number }; response: VideoExtrasResponse };
+  'POST /api/captions': { body: AttachCaptionsRequest; response: AttachCaptionsResponse };
+  'DELETE /api/captions': { query: { submissionid: number; videoid: number; language: string }; response: SuccessResponse };
+  'POST /api/poster': { query: { submissionid: number; s3_key: string }; body: Blob; response: PosterResponse };
+  'POST /api/events': { body: ClientEventRequest; response: ClientEventResponse };
+  'GET /api/admin/stats': { query: { days?: StatsPeriod }; response: AdminStatsResponse };
+  'GET /api/admin/videos': {
+    query: { courseid?: number; status?: VideoStatus; q?: string; page?: number; perpage?: number };
+    response: AdminVideosResponse;
+  };
+  'DELETE /api/admin/videos/:id': { params: { id: number }; response: AdminDeleteResponse };
+  'GET /api/admin/health': { response: HealthResponse };
+  'GET /api/ping': { response: PingResponse };
+  'POST /api/video-status': { body: VideoStatusRequest; response: VideoStatusResponse };
+  'POST /api/export-url': { body: ExportUrlRequest; response: ExportUrlResponse };
+  'POST /dev/token': { body: DevTokenRequest; response: DevTokenResponse };
+}
+
+export type Endpoint = keyof Endpoints;
+
+/**
+ * The token scopes each endpoint admits (`requireToken(...)` in its route). `/dev/token`
+ * takes none: it exists only with DEV_MODE on and answers only loopback callers.
+ */
+export const ENDPOINT_SCOPES = {
+  'POST /api/upload-url': ['upload'],
+  'POST /api/confirm-upload': ['upload'],
+  'POST /api/claim': ['claim'],
+  'POST /api/multipart/start': ['upload'],
+  'POST /api/multipart/sign-parts': ['upload'],
+  'GET /api/multipart/parts': ['upload'],
+  'POST /api/multipart/complete': ['upload'],
+  'POST /api/multipart/abort': ['upload'],
+  'GET /api/video': ['upload', 'view'],
+  'GET /api/playback-url': ['view'],
+  'GET /api/download-url': ['view'],
+  'GET /api/video-extras': ['upload', 'view'],
+  'POST /api/captions': ['upload', 'view'],
+  'DELETE /api/captions': ['upload', 'view'],
+  'POST /api/poster': ['upload'],
+  'POST /api/events': ['upload', 'view', 'admin'],
+  'GET /api/admin/stats': ['admin'],
+  'GET /api/admin/videos': ['admin'],
+  'DELETE /api/admin/videos/:id': ['admin'],
+  'GET /api/admin/health': ['admin'],
+  'GET /api/ping': ['admin'],
+  'POST /api/video-status': ['server'],
+  'POST /api/export-url': ['server'],
+  'POST /dev/token': [],
+} as const satisfies { readonly [K in Endpoint]: readonly Scope[] };
+
+/** The scopes `K` admits, and the claims a handler of `K` sees. */
+export type ScopesOf<K extends Endpoint> = (typeof ENDPOINT_SCOPES)[K][number];
+export type EndpointClaims<K extends Endpoint> = ClaimsOf<ScopesOf<K>>;
+export type EndpointResponse<K extends Endpoint> = Endpoints[K]['response'];

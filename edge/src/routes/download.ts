@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { DOWNLOAD_URL_TTL_SECONDS, type DownloadUrlResponse, type ViewClaims } from '../contract';
-import { assertSameResource, requireToken } from '../http/auth';
+import { DOWNLOAD_URL_TTL_SECONDS } from '../contract';
 import type { AppEnv } from '../http/app-env';
-import { queryInt } from '../http/validate';
+import { ownSubmissionInQuery, requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { signPlaybackUrl } from '../services/cdn';
 import { dispositionQuery } from '../services/download';
 import { eventRow, playbackQuota } from '../services/events';
@@ -20,11 +20,9 @@ import { requireViewable } from '../services/viewable';
  */
 export const download = new Hono<AppEnv>();
 
-download.get('/download-url', requireToken('view'), async (c) => {
-  const claims = c.var.claims as ViewClaims;
-  const { config, now } = c.var;
-  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { submissionid });
+download.get('/', requireToken('view'), async (c) => {
+  const { config, now, claims } = c.var;
+  const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const quota = playbackQuota(claims, config.limits.playbacksPerHour, now);
   await refuseIfBraked(c.env.RATE_LIMITS, quota);
   const video = await requireViewable(c.env.DB, claims.iss, submissionid);
@@ -39,7 +37,7 @@ download.get('/download-url', requireToken('view'), async (c) => {
       assignmentid: video.assignmentid, submissionid, s3_key: video.s3_key, file_size: video.file_size, timestamp: now,
     }),
   });
-  return c.json<DownloadUrlResponse>({
+  return respond<'GET /api/download-url'>(c, {
     url,
     expires_at: new Date(expires * 1000).toISOString(),
     videoid: video.id,

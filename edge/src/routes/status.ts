@@ -5,17 +5,17 @@ import {
   isOneOf,
   type DeletionReason,
   type VideoStatusEntry,
-  type VideoStatusResponse,
 } from '../contract';
-import { requireToken } from '../http/auth';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { readJsonObject } from '../http/validate';
 import { signPlaybackUrl } from '../services/cdn';
 import { videoStatuses, type VideoStatusRow } from '../services/videos';
 
 /**
- * Moodle's server asks here, once per page it renders, what became of the videos its
+ * POST /api/video-status: Moodle's server asks here, once per page it renders, what became of the videos its
  * summaries show: the edge holds the truth (an admin's deletion, a replacement, the
  * retention cleanup), Moodle only a link. Read-only.
  */
@@ -83,7 +83,7 @@ const MISSING: VideoStatusEntry = {
   duration: null, poster_url: null,
 };
 
-status.post('/video-status', requireToken('server'), async (c) => {
+status.post('/', requireToken('server'), async (c) => {
   const body = await readJsonObject(c, MAX_STATUS_BODY_BYTES);
   const ids = readIds(body.videoids);
   const { config, now } = c.var;
@@ -93,5 +93,5 @@ status.post('/video-status', requireToken('server'), async (c) => {
   for (const id of ids) videos[String(id)] = MISSING;
   const sign = (key: string) => signPlaybackUrl(config.cdn, key, expires, undefined);
   for (const row of rows) videos[String(row.id)] = await toStatusEntry(row, sign);
-  return c.json<VideoStatusResponse>({ videos });
+  return respond<'POST /api/video-status'>(c, { videos });
 });
