@@ -5,9 +5,7 @@ import { ownSubmissionInQuery, requireToken } from '../http/auth';
 import { respond } from '../http/respond';
 import { signPlaybackUrl } from '../services/cdn';
 import { dispositionQuery } from '../services/download';
-import { eventRow, playbackQuota } from '../services/events';
-import { refuseIfBraked, spendSlotOrRefuse } from '../services/rate-limit';
-import { requireViewable } from '../services/viewable';
+import { spendLink, viewableWithinQuota } from '../services/viewable';
 
 /**
  * GET /api/download-url?submissionid=: the teacher's (or owner's) way to keep the file, and the
@@ -23,20 +21,13 @@ export const download = new Hono<AppEnv>();
 download.get('/', requireToken('view'), async (c) => {
   const { config, now, claims } = c.var;
   const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
-  const quota = playbackQuota(claims, config.limits.playbacksPerHour, now);
-  await refuseIfBraked(c.env.RATE_LIMITS, quota);
-  const video = await requireViewable(c.env.DB, claims.iss, submissionid);
+  const link = { env: c.env, viewer: claims, perHour: config.limits.playbacksPerHour, now };
+  const { video, quota } = await viewableWithinQuota(link, submissionid);
 
   // Signing can fail (CDN_ERROR): it comes before the slot, so a failure spends nothing.
   const expires = now + DOWNLOAD_URL_TTL_SECONDS;
   const url = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(video.filename));
-  await spendSlotOrRefuse(c.env.DB, c.env.RATE_LIMITS, quota, {
-    table: 'events',
-    row: eventRow({
-      site: claims.iss, userid: claims.sub, user_role: claims.role, event_type: 'download',
-      assignmentid: video.assignmentid, submissionid, s3_key: video.s3_key, file_size: video.file_size, timestamp: now,
-    }),
-  });
+  await spendLink(link, quota, video, 'download');
   return respond<'GET /api/download-url'>(c, {
     url,
     expires_at: new Date(expires * 1000).toISOString(),
