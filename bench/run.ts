@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark module in one go (bench/README.md), in the order below, and
  * bench/results.json with all their rows and the machine they ran on. `npm run bench -- a b`
- * runs only the named modules (by their `name`). Run through bench/with-local-s3.sh, after
+ * runs only the named modules (by their `name`). Run through local/s3/with-local-s3.sh, after
  * `build:worker`, by the npm script.
  */
 import { writeFileSync } from 'node:fs';

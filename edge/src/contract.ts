@@ -3,7 +3,16 @@
  * request/response shapes, token and receipt claims, error codes and the
  * limits both sides must agree on. `moodle-plugin/classes/contract.php`
  * mirrors the values here; test/contract asserts the two agree.
+ *
+ * Every enumeration is written once, as a `const` array, and its type is derived from it
+ * (`type Scope = (typeof SCOPES)[number]`): code that must check a value at run time, and
+ * the PHP mirror's test, use the array; nothing restates the members.
  */
+
+/** True when `value` is one of `list`: narrows an untrusted value to the enumeration's type. */
+export function isOneOf<T extends string | number>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
+}
 
 /** S3 refuses a single POST/PUT above 5 GiB, so no assignment may allow more. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
@@ -90,7 +99,8 @@ export const TOKEN_AUDIENCE = 's3video';
 export const RECEIPT_AUDIENCE = 's3video-receipt';
 export const RECEIPT_ISSUER = 's3video-edge';
 
-export type Role = 'student' | 'teacher' | 'admin';
+export const ROLES = ['student', 'teacher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 /**
  * `claim` is the server-to-server scope Moodle uses when a form is saved;
@@ -98,7 +108,8 @@ export type Role = 'student' | 'teacher' | 'admin';
  * Moodle's own save path. `server` is Moodle's server reading video statuses
  * for its pages and signing privacy export links; no browser holds it either.
  */
-export type Scope = 'upload' | 'view' | 'admin' | 'claim' | 'server';
+export const SCOPES = ['upload', 'view', 'admin', 'claim', 'server'] as const;
+export type Scope = (typeof SCOPES)[number];
 
 interface BaseClaims {
   iss: string;
@@ -150,6 +161,9 @@ export interface ServerClaims extends BaseClaims {
 }
 
 export type TokenClaims = UploadClaims | ViewClaims | ClaimClaims | AdminClaims | ServerClaims;
+
+/** The claims a token of one of `S` carries: what `requireToken(...scopes)` hands a handler. */
+export type ClaimsOf<S extends Scope> = Extract<TokenClaims, { scope: S }>;
 
 /** What the edge vouches for when an upload is confirmed. */
 export interface ReceiptClaims {
@@ -286,7 +300,13 @@ export interface MultipartPartsResponse {
   parts: Array<{ part_number: number; size: number; etag: string }>;
 }
 
-/** POST /api/multipart/complete and /abort take {assignmentid, submissionid, s3_key}. */
+/** POST /api/multipart/complete and /abort name the upload by its staging key. */
+export interface MultipartUploadRequest {
+  assignmentid: number;
+  submissionid: number;
+  s3_key: string;
+}
+
 export interface MultipartCompleteResponse {
   success: true;
   s3_key: string;
@@ -381,15 +401,18 @@ export interface ClaimResponse {
 export const CLIENT_EVENT_TYPES = ['upload_failure', 'upload_retry', 'playback_failure'] as const;
 export type ClientEventType = (typeof CLIENT_EVENT_TYPES)[number];
 
-export type EventType =
-  | ClientEventType
-  | 'upload_start'
-  | 'upload_success'
-  | 'upload_claimed'
-  | 'playback_access'
-  | 'download'
-  | 'video_deletion'
-  | 'cleanup_run';
+/** Every event the edge records: the browser's reports, then what the edge logs itself. */
+export const EVENT_TYPES = [
+  ...CLIENT_EVENT_TYPES,
+  'upload_start',
+  'upload_success',
+  'upload_claimed',
+  'playback_access',
+  'download',
+  'video_deletion',
+  'cleanup_run',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface ClientEventRequest {
   event_type: ClientEventType;
@@ -442,7 +465,7 @@ export interface DownloadUrlResponse {
   filesize: number;
 }
 
-// ---- posters: PUT /api/poster?submissionid=&s3_key= (upload token, JPEG body) -
+// ---- posters: POST /api/poster?submissionid=&s3_key= (upload token, JPEG body)
 
 /** A poster is a small still: JPEG, at most this many bytes (the uploader draws it 320 px wide, ~10–25 KB). */
 export const MAX_POSTER_BYTES = 64 * 1024;
@@ -508,7 +531,8 @@ export interface AttachCaptionsResponse {
 }
 
 /** What is wrong with a caption file: the browser and the edge name faults alike. */
-export type CaptionFault = 'empty' | 'too_large' | 'encoding' | 'header' | 'timing' | 'no_cues';
+export const CAPTION_FAULTS = ['empty', 'too_large', 'encoding', 'header', 'timing', 'no_cues'] as const;
+export type CaptionFault = (typeof CAPTION_FAULTS)[number];
 
 // ---- GET /api/video?submissionid= (what the uploader shows before a replace)
 
@@ -538,8 +562,8 @@ export interface VideoSummaryResponse {
 
 // ---- admin ----------------------------------------------------------------
 
-export type VideoStatus = 'pending' | 'ready' | 'error' | 'deleted';
-export const VIDEO_STATUSES: readonly VideoStatus[] = ['pending', 'ready', 'error', 'deleted'];
+export const VIDEO_STATUSES = ['pending', 'ready', 'error', 'deleted'] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export const STATS_PERIODS = [7, 30, 90, 365] as const;
 export type StatsPeriod = (typeof STATS_PERIODS)[number];
 
@@ -624,6 +648,9 @@ export interface AdminVideosResponse {
   perpage: number;
 }
 
+export const INVALIDATION_OUTCOMES = ['created', 'none', 'refused'] as const;
+export type InvalidationOutcome = (typeof INVALIDATION_OUTCOMES)[number];
+
 /** Deleting is idempotent: a repeated or parallel delete of the same video gets this same answer. */
 export interface AdminDeleteResponse {
   success: true;
@@ -636,12 +663,15 @@ export interface AdminDeleteResponse {
    * can only be fetched with a signed URL issued before the delete, so it stops being
    * reachable when that URL expires (PLAYBACK_URL_TTL_SECONDS at most).
    */
-  invalidation: 'created' | 'none' | 'refused';
+  invalidation: InvalidationOutcome;
 }
+
+export const HEALTH_CHECK_NAMES = ['bucket_region', 'versioning'] as const;
+export type HealthCheckName = (typeof HEALTH_CHECK_NAMES)[number];
 
 /** One finding of GET /api/admin/health; `message` says what to change when `ok` is false. */
 export interface HealthCheck {
-  name: 'bucket_region' | 'versioning';
+  name: HealthCheckName;
   ok: boolean;
   message: string;
 }
@@ -675,14 +705,16 @@ export interface VideoStatusRequest {
  * A video's state as people need it: `replaced` is a ready video a newer save took the place
  * of (cleanup deletes it next); `missing` an id this site has no record of.
  */
-export type VideoState = 'pending' | 'ready' | 'replaced' | 'error' | 'deleted' | 'missing';
+export const VIDEO_STATES = ['pending', 'ready', 'replaced', 'error', 'deleted', 'missing'] as const;
+export type VideoState = (typeof VIDEO_STATES)[number];
 
 /**
  * Why a video was deleted (the `reason` of its `video_deletion` event) or, for `replaced`, why
  * it is about to be: by an administrator, past the retention period, replaced by a newer save,
  * never saved within the grace period, an upload never finished.
  */
-export type DeletionReason = 'admin' | 'retention' | 'replaced' | 'unclaimed' | 'abandoned';
+export const DELETION_REASONS = ['admin', 'retention', 'replaced', 'unclaimed', 'abandoned'] as const;
+export type DeletionReason = (typeof DELETION_REASONS)[number];
 
 export interface VideoStatusEntry {
   status: VideoState;
@@ -727,3 +759,106 @@ export interface ExportUrlResponse {
   /** The video's caption files, each a presigned GetObject valid as long as `url`. */
   captions: Array<{ language: string; label: string; url: string }>;
 }
+
+/** The answer of the endpoints that only say they did it (multipart abort, captions delete). */
+export interface SuccessResponse {
+  success: true;
+}
+
+// ---- POST /dev/token (DEV_MODE only, loopback callers only) -----------------
+
+/** The demo pages' stand-in for Moodle's token issuer; unset fields get demo values. */
+export interface DevTokenRequest {
+  scope: Scope;
+  courseid?: number;
+  assignmentid?: number;
+  submissionid?: number;
+  maxbytes?: number;
+  coursename?: string;
+  assignmentname?: string;
+  fullname?: string;
+  lifetime?: number;
+  sub?: string;
+  role?: Role;
+}
+
+export interface DevTokenResponse {
+  token: string;
+}
+
+// ---- The endpoint table -----------------------------------------------------
+
+/**
+ * Every endpoint the edge serves, `METHOD /path` → what it takes (a JSON `body`, a `query`,
+ * path `params`, or for the poster the raw JPEG) and its 2xx answer (`response`). Routes type
+ * their answers from it (http/respond.ts); the scopes each admits are {@link ENDPOINT_SCOPES}.
+ * test/contract/endpoints.test.ts checks that the worker serves exactly these paths with
+ * exactly those scopes, and that the README's endpoint table lists the same.
+ */
+export interface Endpoints {
+  'POST /api/upload-url': { body: UploadUrlRequest; response: UploadUrlResponse };
+  'POST /api/confirm-upload': { body: ConfirmUploadRequest; response: ConfirmUploadResponse };
+  'POST /api/claim': { body: ClaimRequest; response: ClaimResponse };
+  'POST /api/multipart/start': { body: UploadUrlRequest; response: MultipartStartResponse };
+  'POST /api/multipart/sign-parts': { body: MultipartSignRequest; response: MultipartSignResponse };
+  'GET /api/multipart/parts': { query: { submissionid: number; s3_key: string }; response: MultipartPartsResponse };
+  'POST /api/multipart/complete': { body: MultipartUploadRequest; response: MultipartCompleteResponse };
+  'POST /api/multipart/abort': { body: MultipartUploadRequest; response: SuccessResponse };
+  'GET /api/video': { query: { submissionid: number }; response: VideoSummaryResponse };
+  'GET /api/playback-url': { query: { submissionid: number }; response: PlaybackUrlResponse };
+  'GET /api/download-url': { query: { submissionid: number }; response: DownloadUrlResponse };
+  'GET /api/video-extras': { query: { submissionid: number; videoid?: number }; response: VideoExtrasResponse };
+  'POST /api/captions': { body: AttachCaptionsRequest; response: AttachCaptionsResponse };
+  'DELETE /api/captions': { query: { submissionid: number; videoid: number; language: string }; response: SuccessResponse };
+  'POST /api/poster': { query: { submissionid: number; s3_key: string }; body: Blob; response: PosterResponse };
+  'POST /api/events': { body: ClientEventRequest; response: ClientEventResponse };
+  'GET /api/admin/stats': { query: { days?: StatsPeriod }; response: AdminStatsResponse };
+  'GET /api/admin/videos': {
+    query: { courseid?: number; status?: VideoStatus; q?: string; page?: number; perpage?: number };
+    response: AdminVideosResponse;
+  };
+  'DELETE /api/admin/videos/:id': { params: { id: number }; response: AdminDeleteResponse };
+  'GET /api/admin/health': { response: HealthResponse };
+  'GET /api/ping': { response: PingResponse };
+  'POST /api/video-status': { body: VideoStatusRequest; response: VideoStatusResponse };
+  'POST /api/export-url': { body: ExportUrlRequest; response: ExportUrlResponse };
+  'POST /dev/token': { body: DevTokenRequest; response: DevTokenResponse };
+}
+
+export type Endpoint = keyof Endpoints;
+
+/**
+ * The token scopes each endpoint admits (`requireToken(...)` in its route). `/dev/token`
+ * takes none: it exists only with DEV_MODE on and answers only loopback callers.
+ */
+export const ENDPOINT_SCOPES = {
+  'POST /api/upload-url': ['upload'],
+  'POST /api/confirm-upload': ['upload'],
+  'POST /api/claim': ['claim'],
+  'POST /api/multipart/start': ['upload'],
+  'POST /api/multipart/sign-parts': ['upload'],
+  'GET /api/multipart/parts': ['upload'],
+  'POST /api/multipart/complete': ['upload'],
+  'POST /api/multipart/abort': ['upload'],
+  'GET /api/video': ['upload', 'view'],
+  'GET /api/playback-url': ['view'],
+  'GET /api/download-url': ['view'],
+  'GET /api/video-extras': ['upload', 'view'],
+  'POST /api/captions': ['upload', 'view'],
+  'DELETE /api/captions': ['upload', 'view'],
+  'POST /api/poster': ['upload'],
+  'POST /api/events': ['upload', 'view', 'admin'],
+  'GET /api/admin/stats': ['admin'],
+  'GET /api/admin/videos': ['admin'],
+  'DELETE /api/admin/videos/:id': ['admin'],
+  'GET /api/admin/health': ['admin'],
+  'GET /api/ping': ['admin'],
+  'POST /api/video-status': ['server'],
+  'POST /api/export-url': ['server'],
+  'POST /dev/token': [],
+} as const satisfies { readonly [K in Endpoint]: readonly Scope[] };
+
+/** The scopes `K` admits, and the claims a handler of `K` sees. */
+export type ScopesOf<K extends Endpoint> = (typeof ENDPOINT_SCOPES)[K][number];
+export type EndpointClaims<K extends Endpoint> = ClaimsOf<ScopesOf<K>>;
+export type EndpointResponse<K extends Endpoint> = Endpoints[K]['response'];

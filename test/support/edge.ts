@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { Agent, fetch as poolFetch } from 'undici';
@@ -7,7 +7,7 @@ import { SITE } from './tokens';
 import type { S3Env } from './s3-env';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-/** Built once per test run by `wrangler deploy --dry-run` (test/run.sh): the bundle production gets. */
+/** Built by `npm run build:worker` (`wrangler deploy --dry-run`; test/run.sh runs it first): the bundle production gets. */
 const BUNDLE = join(ROOT, '.build/worker/index.js');
 
 /** The browser origin the worker allows unless a test sets ALLOWED_ORIGINS. */
@@ -52,9 +52,12 @@ async function migrate(db: D1Database): Promise<void> {
  */
 export async function startEdge(o: EdgeOptions): Promise<Edge> {
   const kvMode = o.kv ?? 'local';
+  const bundle = o.bundle ?? BUNDLE;
+  // A test run alone (not through npm test) needs the bundle built first; say so rather than fail in Miniflare.
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build:worker\` first (after every edge change).`);
   const worker = {
     modules: true,
-    scriptPath: o.bundle ?? BUNDLE,
+    scriptPath: bundle,
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: 'test-db' },

@@ -78,57 +78,93 @@ function logRun(db: D1Database, report: CleanupReport, now: number): Promise<voi
   });
 }
 
+/** The moments the phases compare records against (Unix seconds) and the run's budgets. */
+interface Run {
+  db: D1Database;
+  s3: S3Client;
+  now: number;
+  /** Grants are checked when a write starts, so one started just before expiry may still be landing. */
+  grace: number;
+  /** Confirmed before this, a video is past retention (0: retention is off). */
+  retentionBefore: number;
+  /** Confirmed before this and never claimed, a video is abandoned. */
+  unclaimedBefore: number;
+  budget: Config['cleanup'];
+  report: CleanupReport;
+}
+
 async function phases(db: D1Database, config: Config, now: number, report: CleanupReport): Promise<void> {
-  const s3 = s3Client(config.s3);
-  const { batchSize, maxBatches, maxAborts } = config.cleanup;
-  // Grants are checked when a write starts, so one started just before expiry may still be landing.
-  const grace = config.abandonedGraceHours * 3600;
-  const graceBefore = now - grace;
-  const retentionBefore = config.retentionDays > 0 ? now - config.retentionDays * 86400 : 0;
-  const unclaimedBefore = now - config.unclaimedGraceDays * 86400;
-
-  /** Runs `step` (which returns how many rows it handled) until a short batch or the budget. */
-  const batches = async (step: () => Promise<number>): Promise<void> => {
-    for (let n = 0; ; n++) {
-      if (n === maxBatches) {
-        report.more = true;
-        return;
-      }
-      const handled = await step();
-      if (handled > 0) report.batches++;
-      if (handled < batchSize) return;
-    }
+  const run: Run = {
+    db,
+    s3: s3Client(config.s3),
+    now,
+    grace: config.abandonedGraceHours * 3600,
+    retentionBefore: config.retentionDays > 0 ? now - config.retentionDays * 86400 : 0,
+    unclaimedBefore: now - config.unclaimedGraceDays * 86400,
+    budget: config.cleanup,
+    report,
   };
+  await abandon(run);
+  await expire(run);
+  await abortUploads(run);
+  await sweepLeftovers(run);
+}
 
-  await batches(async () => {
-    const n = await abandonExpired(db, graceBefore, grace, batchSize);
-    report.abandoned += n;
+/** Runs `step` (which returns how many rows it handled) until a short batch or the run's budget. */
+async function inBatches(run: Run, step: () => Promise<number>): Promise<void> {
+  const { batchSize, maxBatches } = run.budget;
+  for (let n = 0; ; n++) {
+    if (n === maxBatches) {
+      run.report.more = true;
+      return;
+    }
+    const handled = await step();
+    if (handled > 0) run.report.batches++;
+    if (handled < batchSize) return;
+  }
+}
+
+/** Phase 1: pending sessions whose grants expired (plus the grace) become `error`. */
+function abandon(run: Run): Promise<void> {
+  return inBatches(run, async () => {
+    const n = await abandonExpired(run.db, run.now - run.grace, run.grace, run.budget.batchSize);
+    run.report.abandoned += n;
     return n;
   });
+}
 
-  await batches(async () => {
-    const n = await expireConfirmed(db, { retentionBefore, graceBefore: unclaimedBefore, now, grace }, batchSize);
-    report.deleted += n;
+/** Phase 2: confirmed videos past retention, replaced, or never claimed become `deleted`. */
+function expire(run: Run): Promise<void> {
+  const { retentionBefore, unclaimedBefore, now, grace } = run;
+  return inBatches(run, async () => {
+    const n = await expireConfirmed(run.db, { retentionBefore, graceBefore: unclaimedBefore, now, grace }, run.budget.batchSize);
+    run.report.deleted += n;
     return n;
   });
+}
 
+/** Phase 3: finished rows that still name a multipart upload get it aborted. */
+async function abortUploads(run: Run): Promise<void> {
   // One call per upload, so a bounded number per run; the bucket's lifecycle rule is the backstop.
-  for (const v of await multipartToAbort(db, maxAborts)) {
+  for (const v of await multipartToAbort(run.db, run.budget.maxAborts)) {
     try {
-      await abortMultipart(s3, v.s3_bucket, stagingKeyOf(v.s3_key), v.multipart_upload_id);
+      await abortMultipart(run.s3, v.s3_bucket, stagingKeyOf(v.s3_key), v.multipart_upload_id);
     } catch {
-      report.failed++;
+      run.report.failed++;
       continue;
     }
-    await clearMultipartUploadId(db, v.id, v.multipart_upload_id);
-    report.aborted++;
+    await clearMultipartUploadId(run.db, v.id, v.multipart_upload_id);
+    run.report.aborted++;
   }
+}
 
-  await batches(async () => {
-    const due = await dueForSweep(db, now, batchSize);
-    const swept = await sweep(s3, db, due, report);
-    await markSwept(db, swept, now);
-    report.swept += swept.length;
+/** Phase 4: rows with leftovers due lose them (see {@link sweep}), then are marked swept. */
+function sweepLeftovers(run: Run): Promise<void> {
+  return inBatches(run, async () => {
+    const due = await dueForSweep(run.db, run.now, run.budget.batchSize);
+    const swept = await sweep(run.s3, run.db, due, run.report);
+    await markSwept(run.db, swept, run.now);
+    run.report.swept += swept.length;
     // Rows that failed stay due: stop rather than select them again in this run.
     return swept.length < due.length ? 0 : due.length;
   });

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { ApiError } from './errors';
+import { ApiError } from '../errors';
 
 export type Fields = Record<string, unknown>;
 

@@ -8,7 +8,7 @@ import {
   type MediaFacts,
   type Playability,
 } from '../contract';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import { verdictOf } from './playability';
 
 /**

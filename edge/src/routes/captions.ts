@@ -1,23 +1,16 @@
 import { Hono } from 'hono';
-import {
-  MAX_CAPTION_BYTES,
-  MAX_CAPTION_TRACKS,
-  type AttachCaptionsResponse,
-  type TokenClaims,
-  type UploadClaims,
-  type VideoExtrasResponse,
-  type ViewClaims,
-} from '../contract';
-import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { MAX_CAPTION_BYTES, MAX_CAPTION_TRACKS, type UploadClaims, type ViewClaims } from '../contract';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { ownIdsInBody, ownSubmissionInQuery, requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { int, queryInt, readJsonObject, text } from '../http/validate';
 import { canonicalLanguageTag } from '../media/language-tag';
 import { validateWebVtt } from '../media/webvtt';
 import { attachTrack, detachTrack, toTrack, tracksOf } from '../services/captions';
 import { signPlaybackUrl } from '../services/cdn';
 import { newCaptionKey } from '../services/object-keys';
-import { deleteObjects, putObject, s3Client } from '../services/s3';
+import { deleteObjects, putObject } from '../services/s3';
 import { findById, type VideoRow } from '../services/videos';
 import { requireViewable } from '../services/viewable';
 
@@ -37,7 +30,7 @@ export const captions = new Hono<AppEnv>();
 const MAX_ATTACH_BODY = MAX_CAPTION_BYTES * 2 + 4096;
 const MAX_LABEL = 100;
 
-function mayEdit(claims: TokenClaims): boolean {
+function mayEdit(claims: UploadClaims | ViewClaims): boolean {
   return claims.scope === 'upload' || (claims.scope === 'view' && claims.captions === true);
 }
 
@@ -59,10 +52,8 @@ function language(raw: unknown): string {
 }
 
 captions.get('/video-extras', requireToken('upload', 'view'), async (c) => {
-  const claims = c.var.claims as UploadClaims | ViewClaims;
-  const { config, now } = c.var;
-  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { submissionid });
+  const { config, now, claims } = c.var;
+  const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const videoid = c.req.query('videoid');
   const video = videoid
     ? await targetVideo(c.env.DB, claims, queryInt(videoid, 'videoid', 1, Number.MAX_SAFE_INTEGER))
@@ -70,7 +61,7 @@ captions.get('/video-extras', requireToken('upload', 'view'), async (c) => {
   const expires = now + config.playbackUrlTtl;
   const sign = (key: string) => signPlaybackUrl(config.cdn, key, expires, c.req.header('CF-Connecting-IP'));
   const rows = await tracksOf(c.env.DB, claims.iss, video.id);
-  return c.json<VideoExtrasResponse>({
+  return respond<'GET /api/video-extras'>(c, {
     videoid: video.id,
     can_edit: mayEdit(claims),
     poster_url: video.poster_key ? await sign(video.poster_key) : null,
@@ -79,12 +70,10 @@ captions.get('/video-extras', requireToken('upload', 'view'), async (c) => {
 });
 
 captions.post('/captions', requireToken('upload', 'view'), async (c) => {
-  const claims = c.var.claims as UploadClaims | ViewClaims;
-  const { config, now } = c.var;
+  const { config, now, claims, s3 } = c.var;
   if (!mayEdit(claims)) throw new ApiError('FORBIDDEN', 'This token may watch the video but not add captions to it.');
   const body = await readJsonObject(c, MAX_ATTACH_BODY);
-  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { submissionid });
+  ownIdsInBody(claims, body, 'submissionid');
   const videoid = int(body, 'videoid', 1, Number.MAX_SAFE_INTEGER);
   const tag = language(body.language);
   const label = text(body, 'label', MAX_LABEL).trim();
@@ -100,7 +89,6 @@ captions.post('/captions', requireToken('upload', 'view'), async (c) => {
     throw new ApiError('INVALID_REQUEST', `A video carries at most ${MAX_CAPTION_TRACKS} caption tracks.`, 'language');
   }
 
-  const s3 = s3Client(config.s3);
   const bytes = new Uint8Array(new TextEncoder().encode(body.vtt));
   const key = newCaptionKey(video.s3_key, tag);
   await putObject(s3, video.s3_bucket, key, bytes, 'text/vtt; charset=utf-8');
@@ -113,18 +101,17 @@ captions.post('/captions', requireToken('upload', 'view'), async (c) => {
   if (orphans.length > 0) await deleteObjects(s3, video.s3_bucket, orphans);
   if (!result.attached) throw new ApiError('VIDEO_DELETED', 'The video was deleted or replaced while its captions were saved.', 'videoid');
   const sign = await signPlaybackUrl(config.cdn, key, now + config.playbackUrlTtl, c.req.header('CF-Connecting-IP'));
-  return c.json<AttachCaptionsResponse>({ success: true, track: toTrack(result.row, sign), replaced_id: result.replaced?.id ?? null }, 201);
+  return respond<'POST /api/captions'>(c, { success: true, track: toTrack(result.row, sign), replaced_id: result.replaced?.id ?? null }, 201);
 });
 
 captions.delete('/captions', requireToken('upload', 'view'), async (c) => {
-  const claims = c.var.claims as UploadClaims | ViewClaims;
+  const { claims, s3 } = c.var;
   if (!mayEdit(claims)) throw new ApiError('FORBIDDEN', 'This token may watch the video but not change its captions.');
-  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { submissionid });
+  ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const video = await targetVideo(c.env.DB, claims, queryInt(c.req.query('videoid'), 'videoid', 1, Number.MAX_SAFE_INTEGER));
   const tag = language(c.req.query('language'));
   const key = await detachTrack(c.env.DB, claims.iss, video.id, tag);
   if (!key) throw new ApiError('NOT_FOUND', `This video has no ${tag} captions.`, 'language');
-  await deleteObjects(s3Client(c.var.config.s3), video.s3_bucket, [key]);
-  return c.json({ success: true });
+  await deleteObjects(s3, video.s3_bucket, [key]);
+  return respond<'DELETE /api/captions'>(c, { success: true });
 });

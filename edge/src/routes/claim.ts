@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
-import type { ClaimClaims, ClaimResponse } from '../contract';
-import { requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { readJsonObject, text } from '../http/validate';
 import { verifyReceipt } from '../services/tokens';
 import { claim as claimVideo } from '../services/video-states';
 import { findById, replacedBy } from '../services/videos';
 
 /**
- * Moodle's server calls this when a student saves the submission form: only
+ * POST /api/claim: Moodle's server calls this when a student saves the submission form: only
  * then does the new video replace the one the teacher sees. The answer is
  * decided by the state after the (conditional) transition: 200 means this video
  * is the submission's one claimed, unretired video; a claim that lost a race
@@ -18,9 +18,8 @@ import { findById, replacedBy } from '../services/videos';
  */
 export const claim = new Hono<AppEnv>();
 
-claim.post('/claim', requireToken('claim'), async (c) => {
-  const claims = c.var.claims as ClaimClaims;
-  const { config, now } = c.var;
+claim.post('/', requireToken('claim'), async (c) => {
+  const { config, now, claims } = c.var;
   const db = c.env.DB;
   const body = await readJsonObject(c);
   const receipt = await verifyReceipt(text(body, 'receipt', 8192), config.secret);
@@ -34,7 +33,7 @@ claim.post('/claim', requireToken('claim'), async (c) => {
   await claimVideo(db, video, now, { user_role: claims.role });
   const current = (await findById(db, claims.iss, video.id))!;
   if (current.upload_status === 'ready' && current.claimed_timestamp !== null && current.retired_timestamp === null) {
-    return c.json<ClaimResponse>({ success: true, videoid: current.id, replaced_videoid: await replacedBy(db, current.id) });
+    return respond<'POST /api/claim'>(c, { success: true, videoid: current.id, replaced_videoid: await replacedBy(db, current.id) });
   }
   if (current.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', 'The video of this receipt has been deleted; upload it again.');
   throw new ApiError('CLAIM_CONFLICT', 'A newer video has replaced this one; save the page with the newer upload.');

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { sign } from 'hono/jwt';
-import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, TOKEN_AUDIENCE, type Role, type Scope } from '../contract';
-import { ApiError } from '../http/errors';
+import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, SCOPES, TOKEN_AUDIENCE, isOneOf, type Role, type Scope } from '../contract';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { respond } from '../http/respond';
 import { optionalInt, optionalText, readJsonObject, text } from '../http/validate';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
@@ -11,7 +12,7 @@ const ROLE_OF: Record<Scope, Role> = { upload: 'student', view: 'teacher', admin
 const LIFETIME_OF: Record<Scope, number> = { upload: 6 * 3600, view: 900, admin: 900, claim: 300, server: 300 };
 
 /**
- * Plays Moodle's part for the demo pages: signs tokens as the PHP shell
+ * POST /dev/token plays Moodle's part for the demo pages: signs tokens as the PHP shell
  * would. It exists only with DEV_MODE on and answers only loopback callers;
  * anywhere else it is the same 404 as any unknown path, so a production
  * worker does not even reveal it.
@@ -29,8 +30,8 @@ dev.use('*', async (c, next) => {
 
 dev.post('/token', async (c) => {
   const body = await readJsonObject(c);
-  const scope = text(body, 'scope', 10) as Scope;
-  if (!(scope in ROLE_OF)) throw new ApiError('INVALID_REQUEST', 'scope must be upload, view, admin, claim or server.', 'scope');
+  const scope = text(body, 'scope', 10);
+  if (!isOneOf(SCOPES, scope)) throw new ApiError('INVALID_REQUEST', `scope must be one of ${SCOPES.join(', ')}.`, 'scope');
   const now = c.var.now;
   const resource = scope === 'admin' || scope === 'server' ? {} : {
     courseid: optionalInt(body, 'courseid', 1, 1e9) ?? 2,
@@ -63,5 +64,5 @@ dev.post('/token', async (c) => {
     c.var.config.secret,
     'HS256',
   );
-  return c.json({ token });
+  return respond<'POST /dev/token'>(c, { token });
 });

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
-import { CLIENT_EVENT_TYPES, type ClientEventResponse, type ClientEventType } from '../contract';
-import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { CLIENT_EVENT_TYPES, isOneOf } from '../contract';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { assertOwnIds, requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { optionalInt, optionalNumber, optionalText, readJsonObject, text } from '../http/validate';
 import { logEventWithinQuota, reportQuota } from '../services/events';
 import { rateLimited, refuseIfBraked } from '../services/rate-limit';
@@ -13,23 +14,22 @@ const MAX_CONTEXT_BYTES = 4096;
 export const events = new Hono<AppEnv>();
 
 /**
- * Failures only the browser sees (S3 refusing a POST, a player error). The
+ * POST /api/events: failures only the browser sees (S3 refusing a POST, a player error). The
  * identity comes from the token; everything in the body is stored as the
  * browser's report and trusted for nothing else.
  */
-events.post('/events', requireToken('upload', 'view', 'admin'), async (c) => {
-  const claims = c.var.claims;
-  const { config, now } = c.var;
+events.post('/', requireToken('upload', 'view', 'admin'), async (c) => {
+  const { config, now, claims } = c.var;
   const quota = reportQuota(claims, config.limits.eventsPerHour, now);
   await refuseIfBraked(c.env.RATE_LIMITS, quota);
   const body = await readJsonObject(c);
-  const eventType = text(body, 'event_type', 40) as ClientEventType;
-  if (!CLIENT_EVENT_TYPES.includes(eventType)) {
+  const eventType = text(body, 'event_type', 40);
+  if (!isOneOf(CLIENT_EVENT_TYPES, eventType)) {
     throw new ApiError('INVALID_REQUEST', `event_type must be one of ${CLIENT_EVENT_TYPES.join(', ')}.`, 'event_type');
   }
   const assignmentid = optionalInt(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
   const submissionid = optionalInt(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { assignmentid, submissionid });
+  assertOwnIds(claims, { assignmentid, submissionid });
   const errorCode = optionalText(body, 'error_code', 64);
   if (errorCode !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(errorCode)) {
     throw new ApiError('INVALID_REQUEST', 'error_code may hold only letters, digits and _.:-', 'error_code');
@@ -59,5 +59,5 @@ events.post('/events', requireToken('upload', 'view', 'admin'), async (c) => {
   };
   const logged = await logEventWithinQuota(c.env.DB, c.env.RATE_LIMITS, quota, event);
   if (!logged.won) throw rateLimited('event', logged.retryAfter);
-  return c.json<ClientEventResponse>({ success: true }, 201);
+  return respond<'POST /api/events'>(c, { success: true }, 201);
 });

@@ -1,23 +1,16 @@
 import { Hono } from 'hono';
-import {
-  MAX_PARTS_PER_SIGN,
-  MAX_SIGNATURES_PER_PART,
-  partSizeFor,
-  type MultipartCompleteResponse,
-  type MultipartPartsResponse,
-  type MultipartSignResponse,
-  type MultipartStartResponse,
-  type UploadClaims,
-} from '../contract';
-import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { MAX_PARTS_PER_SIGN, MAX_SIGNATURES_PER_PART, partSizeFor, type UploadClaims } from '../contract';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
-import { int, queryInt, readJsonObject, text, type Fields } from '../http/validate';
+import { ownIdsInBody, ownSubmissionInQuery, requireToken } from '../http/auth';
+import { respond } from '../http/respond';
+import { parseUploadRequest } from '../http/upload-request';
+import { readJsonObject, text, type Fields } from '../http/validate';
 import { finalKeyOf, stagingKeyOf } from '../services/object-keys';
-import { completeMultipart, createMultipart, headObject, listParts, presignParts, s3Client, type PartToSign } from '../services/s3';
-import { beginUpload, parseUploadRequest } from '../services/upload-session';
+import { completeMultipart, headObject, listParts, presignParts, type PartToSign } from '../services/s3';
+import { openMultipartUpload } from '../services/upload-session';
 import { removeObjects } from '../services/video-objects';
-import { clearMultipartUploadId, fail, markAssembled, setMultipartUploadId, spendSignatures } from '../services/video-states';
+import { clearMultipartUploadId, fail, markAssembled, spendSignatures } from '../services/video-states';
 import { findOwnUpload, type VideoRow } from '../services/videos';
 
 /**
@@ -31,7 +24,6 @@ import { findOwnUpload, type VideoRow } from '../services/videos';
  * Records change only through `video-states`.
  */
 export const multipart = new Hono<AppEnv>();
-multipart.use('*', requireToken('upload'));
 
 const partCount = (filesize: number) => Math.ceil(filesize / partSizeFor(filesize));
 /**
@@ -91,26 +83,20 @@ function requireOpen(video: VideoRow | null): VideoRow {
   return video;
 }
 
+/** The upload a body names ({@link MultipartUploadRequest}): the token's submission, by its staging key. */
 function target(body: Fields, claims: UploadClaims): { submissionid: number; key: string } {
-  const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
-  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { assignmentid, submissionid });
+  const { submissionid } = ownIdsInBody(claims, body, 'assignmentid', 'submissionid');
   return { submissionid, key: text(body, 's3_key', 1024) };
 }
 
-multipart.post('/start', async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const { config, now } = c.var;
+multipart.post('/start', requireToken('upload'), async (c) => {
+  const { config, now, claims, s3 } = c.var;
   const req = parseUploadRequest(await readJsonObject(c), claims, 'multipart');
-  const s3 = s3Client(config.s3);
-  const { keys, expires, opened: uploadId } = await beginUpload(c.env, config, claims, req, now, 'multipart', async (staging, id) => {
-    const uploadId = await createMultipart(s3, config.s3.bucket, staging, req.mimetype);
-    await setMultipartUploadId(c.env.DB, id, uploadId);
-    return uploadId;
-  });
-  return c.json<MultipartStartResponse>(
+  const { staging, expires, uploadId } = await openMultipartUpload({ db: c.env.DB, s3, config, claims, now }, req);
+  return respond<'POST /api/multipart/start'>(
+    c,
     {
-      s3_key: keys.staging,
+      s3_key: staging,
       upload_id: uploadId,
       part_size: partSizeFor(req.filesize),
       part_count: partCount(req.filesize),
@@ -120,13 +106,12 @@ multipart.post('/start', async (c) => {
   );
 });
 
-multipart.post('/sign-parts', async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const { config, now } = c.var;
+multipart.post('/sign-parts', requireToken('upload'), async (c) => {
+  const { config, now, claims, s3 } = c.var;
   const body = await readJsonObject(c);
   const video = await openUpload(c.env.DB, claims, target(body, claims));
   const parts = partsToSign(body.parts, video.file_size!);
-  const urls = await presignParts(s3Client(config.s3), config.s3.bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!, parts, config.uploadUrlTtl);
+  const urls = await presignParts(s3, config.s3.bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!, parts, config.uploadUrlTtl);
   // An upload that keeps asking for parts is alive: cleanup only abandons idle ones.
   const expires = now + config.uploadUrlTtl;
   const budget = partCount(video.file_size!) * MAX_SIGNATURES_PER_PART;
@@ -135,23 +120,22 @@ multipart.post('/sign-parts', async (c) => {
     // (the uploader does that by itself once), and sessions are what the hourly upload limit counts.
     throw new ApiError('UPLOAD_NOT_PENDING', `This upload has used the ${MAX_SIGNATURES_PER_PART} signatures each of its parts may get (or was closed meanwhile); start it again.`, 'parts');
   }
-  return c.json<MultipartSignResponse>({
+  return respond<'POST /api/multipart/sign-parts'>(c, {
     urls,
     expires_at: new Date(expires * 1000).toISOString(),
     resumable_until: resumableUntil(Math.max(expires, video.presign_expires), config.abandonedGraceHours, video.upload_timestamp, config.multipartAbortAfterDays),
   });
 });
 
-multipart.get('/parts', async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { submissionid });
+multipart.get('/parts', requireToken('upload'), async (c) => {
+  const { claims, s3 } = c.var;
+  const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const key = c.req.query('s3_key');
   if (!key) throw new ApiError('INVALID_REQUEST', 's3_key is required.', 's3_key');
   const video = await openUpload(c.env.DB, claims, { submissionid, key });
-  const parts = await listParts(s3Client(c.var.config.s3), video.s3_bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!);
+  const parts = await listParts(s3, video.s3_bucket, stagingKeyOf(video.s3_key), video.multipart_upload_id!);
   if (!parts) throw new ApiError('UPLOAD_NOT_PENDING', 'Storage no longer holds this upload; start again.', 's3_key');
-  return c.json<MultipartPartsResponse>({ parts });
+  return respond<'GET /api/multipart/parts'>(c, { parts });
 });
 
 /**
@@ -160,18 +144,16 @@ multipart.get('/parts', async (c) => {
  * the upload but the staging object exists with the declared size, that object is this
  * upload's (no other grant names the key), so it is recorded as assembled.
  */
-multipart.post('/complete', async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const { config, now } = c.var;
+multipart.post('/complete', requireToken('upload'), async (c) => {
+  const { now, claims, s3 } = c.var;
   const db = c.env.DB;
-  const s3 = s3Client(config.s3);
   const where = target(await readJsonObject(c), claims);
   const video = await ownUpload(db, claims, where);
   if (!video || video.upload_status === 'deleted') {
     throw new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key');
   }
   const count = partCount(video.file_size!);
-  const done = () => c.json<MultipartCompleteResponse>({ success: true, s3_key: where.key, part_count: count });
+  const done = () => respond<'POST /api/multipart/complete'>(c, { success: true, s3_key: where.key, part_count: count });
   if (video.upload_status === 'ready' || (video.upload_status === 'pending' && video.assembled_timestamp !== null)) return done();
   /** S3 says the upload is gone: assembled already (by us, before a crash or in parallel) or aborted. */
   const assembledAlready = async (): Promise<boolean> => {
@@ -208,13 +190,12 @@ multipart.post('/complete', async (c) => {
   return done();
 });
 
-multipart.post('/abort', async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const { config, now } = c.var;
+multipart.post('/abort', requireToken('upload'), async (c) => {
+  const { config, now, claims, s3 } = c.var;
   const video = await openUpload(c.env.DB, claims, target(await readJsonObject(c), claims));
   // The record first: once it is `error` no confirm can make it ready; then its objects go.
   await fail(c.env.DB, video.id, { message: 'cancelled', now, grace: config.abandonedGraceHours * 3600 });
-  await removeObjects(s3Client(config.s3), c.env.DB, video);
+  await removeObjects(s3, c.env.DB, video);
   await clearMultipartUploadId(c.env.DB, video.id, video.multipart_upload_id!);
-  return c.json({ success: true });
+  return respond<'POST /api/multipart/abort'>(c, { success: true });
 });

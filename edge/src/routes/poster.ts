@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { MAX_POSTER_BYTES, type PosterResponse, type UploadClaims } from '../contract';
-import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { MAX_POSTER_BYTES } from '../contract';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
-import { queryInt } from '../http/validate';
+import { ownSubmissionInQuery, requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { finalKeyOf, posterKeyOf } from '../services/object-keys';
-import { deleteObjects, putObject, s3Client } from '../services/s3';
+import { deleteObjects, putObject } from '../services/s3';
 import { attachPoster } from '../services/video-states';
 import { findOwnUpload } from '../services/videos';
 
@@ -25,10 +25,9 @@ function isJpeg(bytes: Uint8Array): boolean {
     && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
 }
 
-poster.post('/poster', requireToken('upload'), async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const submissionid = queryInt(c.req.query('submissionid'), 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { submissionid });
+poster.post('/', requireToken('upload'), async (c) => {
+  const { claims, s3 } = c.var;
+  const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const final = finalKeyOf(c.req.query('s3_key') ?? '');
   if (!final) throw new ApiError('INVALID_REQUEST', 's3_key must be the upload\'s key.', 's3_key');
   const declared = Number(c.req.header('Content-Length') ?? 0);
@@ -42,7 +41,6 @@ poster.post('/poster', requireToken('upload'), async (c) => {
   if (video.upload_status !== 'pending') {
     throw new ApiError('UPLOAD_NOT_PENDING', 'A poster can only be added while the video is being uploaded.', 's3_key');
   }
-  const s3 = s3Client(c.var.config.s3);
   const key = posterKeyOf(video.s3_key);
   await putObject(s3, video.s3_bucket, key, bytes, 'image/jpeg');
   if (!(await attachPoster(c.env.DB, video.id, key))) {
@@ -52,5 +50,5 @@ poster.post('/poster', requireToken('upload'), async (c) => {
     if (current?.poster_key !== key) await deleteObjects(s3, video.s3_bucket, [key]);
     throw new ApiError('UPLOAD_NOT_PENDING', 'A poster can only be added while the video is being uploaded.', 's3_key');
   }
-  return c.json<PosterResponse>({ success: true, videoid: video.id });
+  return respond<'POST /api/poster'>(c, { success: true, videoid: video.id });
 });

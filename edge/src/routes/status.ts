@@ -1,19 +1,21 @@
 import { Hono } from 'hono';
 import {
+  DELETION_REASONS,
   MAX_STATUS_IDS,
+  isOneOf,
   type DeletionReason,
   type VideoStatusEntry,
-  type VideoStatusResponse,
 } from '../contract';
-import { requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { requireToken } from '../http/auth';
+import { respond } from '../http/respond';
 import { readJsonObject } from '../http/validate';
 import { signPlaybackUrl } from '../services/cdn';
 import { videoStatuses, type VideoStatusRow } from '../services/videos';
 
 /**
- * Moodle's server asks here, once per page it renders, what became of the videos its
+ * POST /api/video-status: Moodle's server asks here, once per page it renders, what became of the videos its
  * summaries show: the edge holds the truth (an admin's deletion, a replacement, the
  * retention cleanup), Moodle only a link. Read-only.
  */
@@ -21,7 +23,6 @@ export const status = new Hono<AppEnv>();
 
 /** 1000 ids of up to 16 digits, commas and the JSON around them. */
 const MAX_STATUS_BODY_BYTES = 32 * 1024;
-const REASONS: readonly DeletionReason[] = ['admin', 'retention', 'replaced', 'unclaimed', 'abandoned'];
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString());
 
@@ -44,7 +45,7 @@ function deletion(row: VideoStatusRow): { reason: DeletionReason | null; by: str
   } catch {
     // A context that is not JSON explains nothing; the status alone still holds.
   }
-  const reason = REASONS.includes(context.reason as DeletionReason) ? (context.reason as DeletionReason) : null;
+  const reason = isOneOf(DELETION_REASONS, context.reason) ? context.reason : null;
   return { reason, by: reason === 'admin' && typeof context.by === 'string' ? context.by : null };
 }
 
@@ -82,7 +83,7 @@ const MISSING: VideoStatusEntry = {
   duration: null, poster_url: null,
 };
 
-status.post('/video-status', requireToken('server'), async (c) => {
+status.post('/', requireToken('server'), async (c) => {
   const body = await readJsonObject(c, MAX_STATUS_BODY_BYTES);
   const ids = readIds(body.videoids);
   const { config, now } = c.var;
@@ -92,5 +93,5 @@ status.post('/video-status', requireToken('server'), async (c) => {
   for (const id of ids) videos[String(id)] = MISSING;
   const sign = (key: string) => signPlaybackUrl(config.cdn, key, expires, undefined);
   for (const row of rows) videos[String(row.id)] = await toStatusEntry(row, sign);
-  return c.json<VideoStatusResponse>({ videos });
+  return respond<'POST /api/video-status'>(c, { videos });
 });

@@ -4,21 +4,21 @@ import {
   VIDEO_TYPE_NAMES,
   type ConfirmUploadResponse,
   type VideoExtension,
-  type UploadClaims,
-  type UploadUrlResponse,
 } from '../contract';
-import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
+import { ownIdsInBody, requireToken } from '../http/auth';
+import { respond } from '../http/respond';
+import { parseUploadRequest } from '../http/upload-request';
 import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
 import { logRefusal } from '../services/events';
 import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/container';
 import { parseMediaFacts } from '../media/facts';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
-import { deleteObjects, presignUpload, readStart, s3Client } from '../services/s3';
+import { deleteObjects, readStart } from '../services/s3';
 import { copyIfMatch } from '../services/s3-copy';
-import { beginUpload, parseUploadRequest } from '../services/upload-session';
+import { openPostUpload } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
 import { confirm } from '../services/video-states';
 import { findById, findOwnUpload, type VideoRow } from '../services/videos';
@@ -31,14 +31,12 @@ const ETAG_FORM = /^[0-9a-f]{32}(-[1-9][0-9]{0,4})?$/;
 export const uploads = new Hono<AppEnv>();
 
 uploads.post('/upload-url', requireToken('upload'), async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const { config, now } = c.var;
+  const { config, now, claims, s3 } = c.var;
   const req = parseUploadRequest(await readJsonObject(c), claims, 'post');
-  const { keys, expires, opened } = await beginUpload(c.env, config, claims, req, now, 'post', (staging) =>
-    presignUpload(s3Client(config.s3), config.s3.bucket, staging, req.mimetype, req.filesize, config.uploadUrlTtl),
-  );
-  return c.json<UploadUrlResponse>(
-    { presigned_url: opened.url, fields: opened.fields, s3_key: keys.staging, expires_at: new Date(expires * 1000).toISOString() },
+  const { staging, expires, presigned } = await openPostUpload({ db: c.env.DB, s3, config, claims, now }, req);
+  return respond<'POST /api/upload-url'>(
+    c,
+    { presigned_url: presigned.url, fields: presigned.fields, s3_key: staging, expires_at: new Date(expires * 1000).toISOString() },
     201,
   );
 });
@@ -58,13 +56,10 @@ function checksum(body: Fields): string {
  * become ready. Repeated and parallel confirms get the same answer and log one upload_success.
  */
 uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
-  const claims = c.var.claims as UploadClaims;
-  const { config, now } = c.var;
+  const { config, now, claims, s3 } = c.var;
   const db = c.env.DB;
   const body = await readJsonObject(c);
-  const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
-  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { assignmentid, submissionid });
+  const { assignmentid, submissionid } = ownIdsInBody(claims, body, 'assignmentid', 'submissionid');
   const key = text(body, 's3_key', 1024);
   const filesize = int(body, 'filesize', 1, MAX_UPLOAD_BYTES);
   const md5 = checksum(body);
@@ -87,7 +82,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     if (video.md5 !== null && video.md5 !== md5) {
       return refuse(new ApiError('CHECKSUM_MISMATCH', 'The upload was confirmed with another checksum.', 'md5'));
     }
-    return c.json(await confirmed(video, config.secret, config.unclaimedGraceDays));
+    return respond<'POST /api/confirm-upload'>(c, await confirmed(video, config.secret, config.unclaimedGraceDays));
   };
 
   const final = finalKeyOf(key);
@@ -98,7 +93,6 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${video.upload_status}); upload again.`, 's3_key'));
   }
 
-  const s3 = s3Client(config.s3);
   // Size, ETag and the first bytes in one ranged GET: one S3 round trip fewer than HEAD + GET.
   const head = await readStart(s3, video.s3_bucket, key, SNIFF_BYTES);
   if (!head) {

@@ -1,6 +1,6 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import type { Config } from '../config';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import { signCloudFrontUrl } from './cloudfront-sign';
 
 /** The one place the edge talks to CloudFront: signing viewer URLs and invalidating paths. */

@@ -1,6 +1,6 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 
 /**
  * A `Content-Disposition: attachment` value for a file name of any script (RFC 6266 §4.1):

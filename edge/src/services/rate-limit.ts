@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 
 /**
  * Every per-user hourly quota of the edge, in one place.

@@ -16,7 +16,7 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../config';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 
 /**
  * One client per isolate and configuration (config.ts parses the bindings once per isolate,

@@ -1,6 +1,7 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { HealthCheck } from '../contract';
 import type { Config } from '../config';
-import { bucketRegion, bucketVersioning, s3Client } from './s3';
+import { bucketRegion, bucketVersioning } from './s3';
 
 /**
  * What a deployment gets wrong without any request failing loudly, checked against
@@ -9,8 +10,7 @@ import { bucketRegion, bucketVersioning, s3Client } from './s3';
  * delete only adds a delete marker: "deleted" videos stay stored and billed).
  * Each check says what to change. Two subrequests.
  */
-export async function storageChecks(config: Config['s3']): Promise<HealthCheck[]> {
-  const s3 = s3Client(config);
+export async function storageChecks(s3: S3Client, config: Config['s3']): Promise<HealthCheck[]> {
   const [where, versioning] = await Promise.all([
     bucketRegion(s3, config.bucket),
     bucketVersioning(s3, config.bucket).catch(() => 'unreachable' as const),

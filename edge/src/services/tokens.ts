@@ -5,16 +5,15 @@ import {
   MAX_UPLOAD_BYTES,
   RECEIPT_AUDIENCE,
   RECEIPT_ISSUER,
+  ROLES,
+  SCOPES,
   TOKEN_AUDIENCE,
+  isOneOf,
   type ReceiptClaims,
-  type Role,
-  type Scope,
   type TokenClaims,
 } from '../contract';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 
-const ROLES: readonly Role[] = ['student', 'teacher', 'admin'];
-const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim', 'server'];
 /** Moodle's clock and the edge's may disagree a little; a token "from the future" beyond this is forged or broken. */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -89,10 +88,10 @@ export async function verifyToken(
   if (typeof sub !== 'string' || !/^\d{1,18}$/.test(sub)) bad('The token has no valid user.');
   if (typeof exp !== 'number') bad('The token has no expiry.');
   if (typeof iat !== 'number' || iat > now + CLOCK_SKEW_SECONDS) bad('The token has no valid issue time.');
-  if (!ROLES.includes(role as Role)) bad('The token has no valid role.');
-  if (!SCOPES.includes(scope as Scope)) bad('The token has no valid scope.');
+  if (!isOneOf(ROLES, role)) bad('The token has no valid role.');
+  if (!isOneOf(SCOPES, scope)) bad('The token has no valid scope.');
   // A leaked long-lived token is a standing key: no scope may outlive what Moodle issues plus margin.
-  const maxLifetime = MAX_TOKEN_LIFETIME_SECONDS[scope as Scope];
+  const maxLifetime = MAX_TOKEN_LIFETIME_SECONDS[scope];
   if (exp - iat > maxLifetime) bad(`The token lives longer than a ${scope} token may (${maxLifetime} s).`);
   // Site-wide scopes name no resource; every other token is one submission's.
   if (scope !== 'admin' && scope !== 'server') {

@@ -1,13 +1,12 @@
-import { canonicalVideoType, MAX_POST_BYTES, MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contract';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { UploadClaims } from '../contract';
 import type { Config } from '../config';
-import { assertSameResource } from '../http/auth';
-import { ApiError } from '../http/errors';
+import { newUploadKeys } from './object-keys';
 import { rateLimited } from './rate-limit';
-import { int, text, type Fields } from '../http/validate';
-import { extensionOf, isVideoExtension } from './filenames';
-import { newUploadKeys, type UploadKeys } from './object-keys';
-import { fail, insertPending } from './video-states';
+import { createMultipart, presignUpload, type PresignedUpload } from './s3';
+import { fail, insertPending, setMultipartUploadId } from './video-states';
 
+/** An upload request as the route checked it (http/upload-request.ts): ids the token's, the type canonical. */
 export interface UploadRequest {
   assignmentid: number;
   submissionid: number;
@@ -19,56 +18,56 @@ export interface UploadRequest {
 /** How the bytes will travel: one presigned POST, or S3 multipart (the only way above MAX_POST_BYTES). */
 export type Transport = 'post' | 'multipart';
 
-/**
- * The checks every upload session passes, whichever way its bytes then travel.
- * The type is the extension's one canonical type (`canonicalVideoType`): a listed alias,
- * an empty type or `application/octet-stream` map to it, a type contradicting the
- * extension is refused. Whether the bytes are a video is checked at confirm, on the object.
- */
-export function parseUploadRequest(body: Fields, claims: UploadClaims, transport: Transport): UploadRequest {
-  const assignmentid = int(body, 'assignmentid', 1, Number.MAX_SAFE_INTEGER);
-  const submissionid = int(body, 'submissionid', 1, Number.MAX_SAFE_INTEGER);
-  assertSameResource(claims, { assignmentid, submissionid });
-  const filename = text(body, 'filename', 255);
-  // An empty type is what a browser sends for a file its system has no type for.
-  const reported = body.mimetype === '' ? '' : text(body, 'mimetype', 100);
-  const filesize = int(body, 'filesize', 0, Number.MAX_SAFE_INTEGER);
-  if (filesize < 1) throw new ApiError('INVALID_REQUEST', 'The file is empty.', 'filesize');
-  if (filesize > claims.maxbytes) {
-    const limit = claims.maxbytes === MAX_UPLOAD_BYTES ? '5 GB' : `${Math.floor(claims.maxbytes / 1024 ** 2)} MB`;
-    throw new ApiError('FILE_TOO_LARGE', `The file is larger than this assignment's limit of ${limit}.`, 'filesize');
+/** An open session: the staging key the browser writes, and when its grants expire (Unix seconds). */
+export interface OpenedSession {
+  staging: string;
+  expires: number;
+}
+
+/** Everything an upload session needs from its caller: bindings, configuration and who is asking. */
+export interface SessionContext {
+  db: D1Database;
+  s3: S3Client;
+  config: Config;
+  claims: UploadClaims;
+  now: number;
+}
+
+/** A session for one presigned POST of the whole file. */
+export async function openPostUpload(ctx: SessionContext, req: UploadRequest): Promise<OpenedSession & { presigned: PresignedUpload }> {
+  const { s3, config } = ctx;
+  const session = await admit(ctx, req, 'post');
+  try {
+    const presigned = await presignUpload(s3, config.s3.bucket, session.staging, req.mimetype, req.filesize, config.uploadUrlTtl);
+    return { staging: session.staging, expires: session.expires, presigned };
+  } catch (err) {
+    return release(ctx, session.id, err);
   }
-  const ext = extensionOf(filename);
-  const mimetype = isVideoExtension(ext) ? canonicalVideoType(ext, reported) : null;
-  if (mimetype === null) {
-    throw new ApiError('UNSUPPORTED_TYPE', `Only video files are allowed: ${VIDEO_TYPE_NAMES}.`, isVideoExtension(ext) ? 'mimetype' : 'filename');
+}
+
+/** A session for an S3 multipart upload, its upload id recorded with the session. */
+export async function openMultipartUpload(ctx: SessionContext, req: UploadRequest): Promise<OpenedSession & { uploadId: string }> {
+  const { s3, config, db } = ctx;
+  const session = await admit(ctx, req, 'multipart');
+  try {
+    const uploadId = await createMultipart(s3, config.s3.bucket, session.staging, req.mimetype);
+    await setMultipartUploadId(db, session.id, uploadId);
+    return { staging: session.staging, expires: session.expires, uploadId };
+  } catch (err) {
+    return release(ctx, session.id, err);
   }
-  // The store counts the whole POST body against its single-upload limit: never grant a POST it would refuse.
-  if (transport === 'post' && filesize > MAX_POST_BYTES) {
-    throw new ApiError('USE_MULTIPART', `Files over ${MAX_POST_BYTES / 1024 ** 3} GB are sent in parts: use /api/multipart/start.`, 'filesize');
-  }
-  return { assignmentid, submissionid, filename, filesize, mimetype };
 }
 
 /**
- * Opens an upload session: makes its keys, records it as pending (with `upload_start`) only
- * if the user has a session left this hour — one conditional statement, exact under any burst —
- * then lets `open` prepare S3 for the staging key (a POST policy or a multipart upload). If
- * that fails, the session ends as `error` and gives its slot back: an outage spends no quota.
+ * Makes the session's keys and records it as pending (with `upload_start`) only if the user
+ * has a session left this hour — one conditional statement, exact under any burst.
  */
-export async function beginUpload<T>(
-  env: { DB: D1Database },
-  config: Config,
-  claims: UploadClaims,
-  req: UploadRequest,
-  now: number,
-  kind: 'post' | 'multipart',
-  open: (stagingKey: string, id: number) => Promise<T>,
-): Promise<{ keys: UploadKeys; expires: number; opened: T }> {
+async function admit(ctx: SessionContext, req: UploadRequest, transport: Transport): Promise<OpenedSession & { id: number }> {
+  const { db, config, claims, now } = ctx;
   const keys = newUploadKeys(claims.sub, Date.now(), req.filename);
   const expires = now + config.uploadUrlTtl;
   const admission = await insertPending(
-    env.DB,
+    db,
     {
       site: claims.iss,
       courseid: claims.courseid,
@@ -86,15 +85,16 @@ export async function beginUpload<T>(
       upload_timestamp: now,
       presign_expires: expires,
     },
-    { user_role: claims.role, multipart: kind === 'multipart' },
+    { user_role: claims.role, multipart: transport === 'multipart' },
     config.limits.uploadsPerHour,
   );
   if (!admission.admitted) throw rateLimited('upload', admission.retryAfter);
-  try {
-    return { keys, expires, opened: await open(keys.staging, admission.id) };
-  } catch (err) {
-    const message = `storage unavailable: ${err instanceof Error ? err.message : String(err)}`;
-    await fail(env.DB, admission.id, { message, now, grace: config.abandonedGraceHours * 3600, uncount: true });
-    throw err;
-  }
+  return { id: admission.id, staging: keys.staging, expires };
+}
+
+/** S3 could not prepare the session: it ends as `error` and gives its slot back (an outage spends no quota). */
+async function release(ctx: SessionContext, id: number, err: unknown): Promise<never> {
+  const message = `storage unavailable: ${err instanceof Error ? err.message : String(err)}`;
+  await fail(ctx.db, id, { message, now: ctx.now, grace: ctx.config.abandonedGraceHours * 3600, uncount: true });
+  throw err;
 }

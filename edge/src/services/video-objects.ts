@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ApiError } from '../http/errors';
+import { ApiError } from '../errors';
 import { captionKeysOf, forgetTracks } from './captions';
 import { posterKeyOf, stagingKeyOf } from './object-keys';
 import { abortMultipart, deleteObjects } from './s3';
