@@ -22,6 +22,11 @@ export function php(script: PhpCli, input: unknown = {}): Promise<string> {
       if (code === 0 && err === '') resolve(out.trim());
       else reject(new Error(`php ${script}.php exited ${code}: ${err || out}`));
     });
+    // A script that needs no input may exit before reading it: EPIPE then says nothing about the
+    // run, whose exit code and output decide (a busy machine makes that race common).
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(JSON.stringify(input));
   });
 }

@@ -13,7 +13,7 @@ import { parseUploadRequest } from '../http/upload-request';
 import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
 import { logRefusal } from '../services/events';
 import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/container';
-import { parseMediaFacts } from '../media/facts';
+import { parseMediaFacts } from '../http/media-request';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
 import { deleteObjects, readStart } from '../services/s3';
