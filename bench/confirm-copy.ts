@@ -9,7 +9,7 @@
  * free (the upload, its copy, and Ceph's deferred garbage collection of what was deleted).
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import type { UploadUrlResponse } from '../edge/src/contract';
 import { startStack, type Stack } from '../test/support/stack';
 import { token } from '../test/support/tokens';
 import { percentile, row, time } from './stats';
+import { videoBytes } from '../test/support/video-bytes';
 
 const MIB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_MIB ?? 1024) * MIB;
@@ -32,7 +33,7 @@ async function curlSeconds(args: string[]): Promise<number> {
 
 const dir = mkdtempSync(join(tmpdir(), 's3v-bench-'));
 const file = join(dir, 'video.mp4');
-const content = randomBytes(SIZE);
+const content = videoBytes(SIZE);
 writeFileSync(file, content);
 const md5 = createHash('md5').update(content).digest('hex');
 
