@@ -5,7 +5,9 @@ import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
 import type { StringKey } from '../strings';
 import { playableFormats } from './playable-formats';
+import type { PlaybackUrlResponse } from '../../edge/src/contract';
 import { PlaybackController, type PlayerProblem } from './playback';
+import { takePrefetch } from './prefetch';
 import { playerStyles } from './player.styles';
 import { videojsStyles } from './videojs-styles';
 
@@ -42,6 +44,7 @@ export class S3vPlayer extends S3vElement {
     label: () => this.t('player_label'),
     stage: () => this.stageEl,
     edge: (req) => this.edge(req),
+    prefetched: () => takePrefetch<PlaybackUrlResponse>(this, this.submissionid, this.token),
   });
 
   /** The Video.js player once mounted (for tests and page scripts). */
