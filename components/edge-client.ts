@@ -16,6 +16,8 @@ export class EdgeError extends Error {
     message: string,
     /** Seconds, from Retry-After on a 429. */
     readonly retryAfter: number | null = null,
+    /** The request field at fault (ErrorBody.error.field), when the edge named one. */
+    readonly field: string | null = null,
   ) {
     super(message);
     this.name = 'EdgeError';
@@ -27,6 +29,8 @@ export interface EdgeRequest {
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
+  /** A body sent as is (a poster image) instead of JSON. */
+  raw?: { type: string; bytes: Uint8Array<ArrayBuffer> };
   signal?: AbortSignal;
 }
 
@@ -42,12 +46,13 @@ export async function callEdge<T>(edgeUrl: string, token: string, req: EdgeReque
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (req.raw) headers['Content-Type'] = req.raw.type;
 
   return callEdgeWith<T>(
     fetch(url, {
-      method: req.method ?? (req.body === undefined ? 'GET' : 'POST'),
+      method: req.method ?? (req.body === undefined && !req.raw ? 'GET' : 'POST'),
       headers,
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: req.raw ? req.raw.bytes : req.body === undefined ? undefined : JSON.stringify(req.body),
       signal: req.signal,
       // Tokens, not cookies: the edge is another origin and must not see Moodle's session.
       credentials: 'omit',
@@ -79,5 +84,6 @@ export async function callEdgeWith<T>(response: Promise<Response>): Promise<T> {
     error?.code ?? 'BAD_RESPONSE',
     error?.message ?? `The video service answered ${res.status}.`,
     Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    error?.field ?? null,
   );
 }

@@ -60,7 +60,24 @@ export const STRINGS = {
   upload_validating: 'Checking your file…',
 
   player_buffering: 'Buffering…',
+  player_captions_add: 'Add captions',
+  player_captions_done: 'Captions “{$a}” attached.',
+  player_captions_failed: 'The captions could not be attached. Try again.',
+  player_captions_file: 'Caption file (WebVTT .vtt or SubRip .srt)',
+  player_captions_invalid_empty: 'The caption file is empty.',
+  player_captions_invalid_encoding: 'The caption file is not UTF-8 text. Save it as UTF-8 (most subtitle editors offer it) and try again.',
+  player_captions_invalid_header: 'This is not a WebVTT or SubRip caption file: a WebVTT file starts with the line WEBVTT, a SubRip file with numbered cues and their times.',
+  player_captions_invalid_no_cues: 'The caption file has no captions in it.',
+  player_captions_invalid_timing: 'A caption time in the file is malformed or out of order (line {$a}). Times look like 00:01:02.500 --> 00:01:04.000, each cue after the one before.',
+  player_captions_invalid_too_large: 'The caption file is too large: at most 512 KB.',
+  player_captions_label: 'Name in the captions menu',
+  player_captions_language: 'Language',
+  player_captions_send: 'Attach captions',
+  player_captions_sending: 'Attaching captions…',
   player_checksum: 'MD5 checksum',
+  player_download: 'Download',
+  player_download_failed: 'The download could not start. Try again.',
+  player_download_hint: 'Download the file to watch it in a video player such as VLC, or ask the student for an MP4 (H.264) copy.',
   player_error_damaged: 'This video cannot be played: the file is damaged or is not a video.',
   player_error_damaged_hint: 'Ask the student to export the video again and hand it in anew.',
   player_error_denied: 'Access denied',
@@ -154,3 +171,4 @@ export const STRING_COMPONENT = 'assignsubmission_s3video';
 export function stringKeys(...prefixes: string[]): StringKey[] {
   return (Object.keys(STRINGS) as StringKey[]).filter((key) => prefixes.some((p) => key.startsWith(p)));
 }
+

@@ -26,6 +26,18 @@ export interface S3VideoStackProps extends StackProps {
   enableIpv6?: boolean;
 }
 
+/**
+ * The only query string that reaches S3 (and the only one in the cache key): a download URL's
+ * `response-content-disposition`, which S3 honours on an authenticated request (OAC signs it)
+ * and answers as `Content-Disposition`. In the cache key, because a download's attachment
+ * answer must never be served to the player (nor the reverse); values in the cache key are
+ * forwarded to the origin without an origin request policy naming them (CloudFront Developer
+ * Guide, "Control the cache key with a policy": "included in the cache key ... automatically
+ * included in requests that CloudFront sends to the origin"). The viewer's signing parameters
+ * never go: with OAC, S3 refuses a request carrying a second authentication.
+ */
+export const ORIGIN_QUERY_STRINGS = ['response-content-disposition'] as const;
+
 export const DEFAULT_MULTIPART_ABORT_AFTER_DAYS = 7;
 export const DEFAULT_STAGING_EXPIRE_DAYS = 7;
 
@@ -76,11 +88,12 @@ export class S3VideoStack extends Stack {
     });
     const keyGroup = new cloudfront.KeyGroup(this, 'PlaybackKeyGroup', { items: [publicKey] });
 
-    // Nothing of the viewer request is in the cache key: a signed URL's query string differs per
-    // viewer and per renewal, and keys are never reused, so the path alone names the bytes.
+    // Almost nothing of the viewer request is in the cache key: a signed URL's query string differs
+    // per viewer and per renewal, and keys are never reused, so the path names the bytes; only a
+    // download's response-content-disposition (ORIGIN_QUERY_STRINGS) is added, and forwarded.
     const cachePolicy = new cloudfront.CachePolicy(this, 'VideoCache', {
-      comment: 's3video: path only in the cache key (like the managed CachingOptimized)',
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      comment: 's3video: path and response-content-disposition only in the cache key',
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList(...ORIGIN_QUERY_STRINGS),
       headerBehavior: cloudfront.CacheHeaderBehavior.none(),
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),
       defaultTtl: Duration.days(1),
@@ -90,11 +103,11 @@ export class S3VideoStack extends Stack {
       enableAcceptEncodingGzip: false,
       enableAcceptEncodingBrotli: false,
     });
-    // No query string reaches S3: with OAC, S3 refuses a request carrying a second
-    // authentication (the viewer's Signature/Policy parameters) besides CloudFront's SigV4.
-    // Only the CORS request headers go, so S3 can answer preflights.
+    // No query string beyond the cache key's reaches S3: with OAC, S3 refuses a request carrying
+    // a second authentication (the viewer's Signature/Policy parameters) besides CloudFront's
+    // SigV4. Only the CORS request headers go, so S3 can answer preflights.
     const originRequestPolicy = new cloudfront.OriginRequestPolicy(this, 'VideoOriginRequest', {
-      comment: 's3video: CORS headers only, no query strings or cookies (like the managed CORS-S3Origin)',
+      comment: 's3video: CORS headers only, no further query strings or cookies (like the managed CORS-S3Origin)',
       queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.none(),
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
       headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(

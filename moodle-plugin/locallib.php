@@ -439,7 +439,13 @@ class assign_submission_s3video extends assign_submission_plugin {
         [$label, $ok] = $this->status_label($video);
         $status = html_writer::span(s($label), 'badge ' . ($ok ? 'bg-success text-white' : 'bg-secondary text-white'),
             ['data-s3video-status' => $ok ? 'ready' : 'unavailable']);
-        return html_writer::div(implode(' · ', $parts) . ' ' . $status, 'assignsubmission_s3video summary');
+        // The poster comes signed with the page's one status call: no request per row.
+        $poster = $ok ? video_status::poster($video) : null;
+        $image = $poster === null ? '' : html_writer::empty_tag('img', [
+            'src' => $poster, 'alt' => '', 'class' => 'assignsubmission_s3video-poster', 'loading' => 'lazy',
+            'width' => 96, 'referrerpolicy' => 'no-referrer',
+        ]) . ' ';
+        return html_writer::div($image . implode(' · ', $parts) . ' ' . $status, 'assignsubmission_s3video summary');
     }
 
     /**

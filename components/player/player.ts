@@ -4,6 +4,7 @@ import { formatTimeLeft } from '../format';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
 import type { StringKey } from '../strings';
+import { CAPTION_LANGUAGES, ExtrasController, languageName } from './extras';
 import { playableFormats } from './playable-formats';
 import type { PlaybackUrlResponse } from '../../edge/src/contract';
 import { PlaybackController, type PlayerProblem } from './playback';
@@ -20,6 +21,12 @@ const MESSAGES: Record<PlayerProblem, StringKey> = {
   failed: 'player_error_failed',
   ratelimited: 'player_error_ratelimited',
 };
+
+/** Problems where the file is there but this browser cannot show it: downloading it is the way out. */
+const DOWNLOADABLE: ReadonlySet<PlayerProblem> = new Set(['format', 'damaged', 'failed']);
+
+/** Asked of the player (by a page script or a message inside it): save the video as a file. */
+export const DOWNLOAD_REQUEST = 's3v-download';
 
 /** Problems that another try might fix; the rest need someone else to act. */
 const RETRYABLE: ReadonlySet<PlayerProblem> = new Set(['network', 'failed', 'ratelimited']);
@@ -47,6 +54,20 @@ export class S3vPlayer extends S3vElement {
     prefetched: () => takePrefetch<PlaybackUrlResponse>(this, this.submissionid, this.token),
   });
 
+  private readonly extras = new ExtrasController(this, {
+    submissionid: () => this.submissionid,
+    edge: (req) => this.edge(req),
+    player: () => this.playback.videojs,
+  });
+
+  /**
+   * Saves the video under its uploaded name (a short-lived CDN URL answered as an attachment).
+   * Dispatching `s3v-download` on the element, or from inside it, does the same.
+   */
+  download() {
+    return this.extras.save();
+  }
+
   /** The Video.js player once mounted (for tests and page scripts). */
   get videojs() {
     return this.playback.videojs;
@@ -65,15 +86,28 @@ export class S3vPlayer extends S3vElement {
     if (key === this.startedFor) return;
     this.startedFor = key;
     void this.playback.start();
+    void this.extras.load();
+  }
+
+  protected override willUpdate(): void {
+    // The poster and tracks go to Video.js as soon as both it and they exist.
+    this.extras.apply();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.addEventListener(DOWNLOAD_REQUEST, this.onDownloadRequest);
     if (this.hasUpdated) this.requestUpdate();
   }
 
+  private readonly onDownloadRequest = (event: Event): void => {
+    event.stopPropagation();
+    void this.download();
+  };
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.removeEventListener(DOWNLOAD_REQUEST, this.onDownloadRequest);
     // The controller disposed its player: a reconnected element starts afresh.
     this.startedFor = null;
   }
@@ -91,6 +125,8 @@ export class S3vPlayer extends S3vElement {
       ${s.phase === 'ready' && this.playback.checksum
         ? html`<p class="checksum muted">${this.t('player_checksum')}: <code>${this.playback.checksum}</code></p>`
         : nothing}
+      ${s.phase === 'ready' ? html`<div class="actions">${this.renderDownload()}</div>` : nothing}
+      ${s.phase === 'ready' && this.extras.extras?.can_edit ? this.renderCaptionsForm() : nothing}
       <p class="visually-hidden" role="status" aria-live="polite">
         ${s.phase === 'loading' ? this.t('player_loading') : s.phase === 'ready' && s.buffering ? this.t('player_buffering') : ''}
       </p>
@@ -107,10 +143,62 @@ export class S3vPlayer extends S3vElement {
       <div class="problem" role="alert" data-problem=${problem}>
         <p class="message">${this.t(MESSAGES[problem])}</p>
         ${hint ? html`<p class="hint">${hint}</p>` : nothing}
+        ${DOWNLOADABLE.has(problem) ? html`<p class="hint">${this.t('player_download_hint')}</p>` : nothing}
         ${RETRYABLE.has(problem)
           ? html`<button type="button" class="primary" @click=${() => this.playback.start()}>${this.t('common_retry')}</button>`
           : nothing}
+        ${DOWNLOADABLE.has(problem) ? this.renderDownload() : nothing}
       </div>
+    `;
+  }
+
+  private renderDownload(): TemplateResult {
+    const d = this.extras.download;
+    return html`
+      <button type="button" class="download" ?disabled=${d.phase === 'asking'} @click=${() => this.download()}>
+        ${this.t('player_download')}
+      </button>
+      ${d.phase === 'failed'
+        ? html`<p class="download-error" role="alert">
+            ${d.code === 'RATE_LIMITED' ? this.t('player_error_ratelimited') : this.t('player_download_failed')}
+          </p>`
+        : nothing}
+    `;
+  }
+
+  private renderCaptionsForm(): TemplateResult {
+    const a = this.extras.attach;
+    const message =
+      a.phase === 'invalid' ? this.t(`player_captions_invalid_${a.fault}`, a.line === null ? '—' : String(a.line))
+      : a.phase === 'failed' ? this.t('player_captions_failed')
+      : a.phase === 'done' ? this.t('player_captions_done', a.label)
+      : a.phase === 'sending' ? this.t('player_captions_sending')
+      : '';
+    const submit = (event: SubmitEvent) => {
+      event.preventDefault();
+      const form = event.target as HTMLFormElement;
+      const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
+      const language = (form.elements.namedItem('language') as HTMLSelectElement).value;
+      const label = (form.elements.namedItem('label') as HTMLInputElement).value.trim() || languageName(language);
+      if (file) void this.extras.attachFile(file, language, label);
+    };
+    return html`
+      <details class="captions">
+        <summary>${this.t('player_captions_add')}</summary>
+        <form @submit=${submit}>
+          <label>${this.t('player_captions_file')}
+            <input name="file" type="file" accept=".vtt,.srt,text/vtt,application/x-subrip" required />
+          </label>
+          <label>${this.t('player_captions_language')}
+            <select name="language">
+              ${CAPTION_LANGUAGES.map((tag) => html`<option value=${tag}>${languageName(tag)} (${tag})</option>`)}
+            </select>
+          </label>
+          <label>${this.t('player_captions_label')} <input name="label" type="text" maxlength="100" /></label>
+          <button type="submit" ?disabled=${a.phase === 'sending'}>${this.t('player_captions_send')}</button>
+          <p class="captions-status" role=${a.phase === 'invalid' || a.phase === 'failed' ? 'alert' : 'status'}>${message}</p>
+        </form>
+      </details>
     `;
   }
 }

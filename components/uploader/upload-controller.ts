@@ -9,6 +9,7 @@ import { fingerprint, ResumeStore, sameFile, type FileFingerprint } from './resu
 import { reportCode, S3UploadError } from './s3-errors';
 import { postToS3 } from './s3-post';
 import { checkContent, checkFile, typeNames, uploadLimit, type Problem } from './validate';
+import { sendPoster } from './poster';
 import { readVideoMetadata, type VideoMetadata } from './video-metadata';
 import { sleep } from './wait';
 
@@ -414,8 +415,10 @@ export class UploadController implements ReactiveController {
 
   /** Idempotent on the edge, so a lost answer is simply asked again. */
   private async confirm(job: Job, signal: AbortSignal): Promise<UploadCompleteDetail> {
-    const { duration } = await job.metadata;
+    const { duration, poster } = await job.metadata;
     const s3Key = job.s3Key!;
+    // While the upload is still pending: once confirmed, the edge keeps the poster as it is.
+    await sendPoster(this.io, s3Key, poster, signal);
     const rounded = duration === null ? null : Math.round(duration * 1000) / 1000;
     for (let attempt = 0; ; attempt++) {
       try {

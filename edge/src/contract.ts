@@ -125,6 +125,12 @@ export interface ViewClaims extends BaseClaims {
   courseid: number;
   assignmentid: number;
   submissionid: number;
+  /**
+   * True when Moodle lets this viewer attach captions to the submission's video: a grader of
+   * it (mod/assign:grade there) or its owner while mod_assign lets them edit it. Absent = no.
+   * Upload tokens need no such claim: Moodle issues them only to an owner who may edit.
+   */
+  captions?: boolean;
 }
 
 export interface ClaimClaims extends BaseClaims {
@@ -198,6 +204,10 @@ export const ERROR_CODES = {
   UNSUPPORTED_TYPE: 415,
   /** The file's own bytes are not a video container (whatever its name or type says). */
   NOT_A_VIDEO: 415,
+  /** A caption file that is not valid WebVTT (after the browser converted SubRip): `field` names the fault. */
+  INVALID_CAPTIONS: 415,
+  /** A poster that is not a JPEG image of at most MAX_POSTER_BYTES. */
+  INVALID_POSTER: 415,
   // 429
   RATE_LIMITED: 429,
   // 500 / 502
@@ -334,6 +344,7 @@ export type EventType =
   | 'upload_success'
   | 'upload_claimed'
   | 'playback_access'
+  | 'download'
   | 'video_deletion'
   | 'cleanup_run';
 
@@ -367,6 +378,92 @@ export interface PlaybackUrlResponse {
   /** The confirmed checksum of the bytes behind signed_url; null for videos confirmed before checksums. */
   md5: string | null;
 }
+
+// ---- GET /api/download-url?submissionid= ----------------------------------
+
+/** A download link lives minutes: it is followed at once, and a saved file needs no renewal. */
+export const DOWNLOAD_URL_TTL_SECONDS = 300;
+
+/**
+ * Allowed exactly when playback-url is (same token, checks and hourly quota, logged as a
+ * `download` event): a CDN URL whose answer is `Content-Disposition: attachment` with the
+ * uploaded name (RFC 6266, the name also as RFC 5987 `filename*`).
+ */
+export interface DownloadUrlResponse {
+  url: string;
+  expires_at: string;
+  videoid: number;
+  filename: string;
+  filesize: number;
+}
+
+// ---- posters: PUT /api/poster?submissionid=&s3_key= (upload token, JPEG body) -
+
+/** A poster is a small still: JPEG, at most this many bytes (the uploader draws it 320 px wide, ~10–25 KB). */
+export const MAX_POSTER_BYTES = 64 * 1024;
+
+export interface PosterResponse {
+  success: true;
+  videoid: number;
+}
+
+// ---- captions: /api/captions (WebVTT beside the video) ----------------------
+
+/** A caption file of a long lecture is ~100 KB; a cap keeps the edge's parse bounded. */
+export const MAX_CAPTION_BYTES = 512 * 1024;
+/** Caption tracks one video may carry (one per language). */
+export const MAX_CAPTION_TRACKS = 20;
+
+export interface CaptionTrack {
+  id: number;
+  videoid: number;
+  /** BCP 47 tag (RFC 5646), e.g. `en`, `pt-BR`, `zh-Hant`. */
+  language: string;
+  /** What the player's captions menu calls it. */
+  label: string;
+  /** A signed CDN URL of the WebVTT file; null in answers that only list. */
+  url: string | null;
+  created_at: string;
+  /** Moodle user id of whoever attached it. */
+  created_by: string;
+}
+
+/**
+ * GET /api/video-extras?submissionid=[&videoid=] (view or upload token): the poster and caption
+ * tracks of the submission's current video (the one playback-url serves), or of `videoid`, one
+ * of the submission's confirmed, unreplaced videos (the uploader's new upload before a save).
+ */
+export interface VideoExtrasResponse {
+  videoid: number | null;
+  /** Whether this token may attach or remove captions (see {@link ViewClaims.captions}). */
+  can_edit: boolean;
+  /** The poster's signed CDN URL, null when the video has none. */
+  poster_url: string | null;
+  tracks: CaptionTrack[];
+}
+
+/**
+ * POST /api/captions: attaches (or replaces, per language) a WebVTT file. `vtt` is the file's
+ * text; SubRip is converted in the browser first. Refused with 415 INVALID_CAPTIONS, `field`
+ * one of {@link CaptionFault}, when it is not valid WebVTT.
+ */
+export interface AttachCaptionsRequest {
+  submissionid: number;
+  videoid: number;
+  language: string;
+  label: string;
+  vtt: string;
+}
+
+export interface AttachCaptionsResponse {
+  success: true;
+  track: CaptionTrack;
+  /** The track of the same language this one replaced, if any. */
+  replaced_id: number | null;
+}
+
+/** What is wrong with a caption file: the browser and the edge name faults alike. */
+export type CaptionFault = 'empty' | 'too_large' | 'encoding' | 'header' | 'timing' | 'no_cues';
 
 // ---- GET /api/video?submissionid= (what the uploader shows before a replace)
 
@@ -456,6 +553,8 @@ export interface AdminVideo {
   claimed: boolean;
   uploaded_at: string;
   deleted_at: string | null;
+  /** A signed CDN URL of the video's poster (ready videos that have one), else null. */
+  poster_url: string | null;
   /**
    * ISO 8601, when a newer saved (or, before any save, newer confirmed) video of the same
    * submission took this one's place; null while it is the current one. A replaced video is
@@ -544,6 +643,10 @@ export interface VideoStatusEntry {
   replaced_at: string | null;
   /** The video that took its place: the submission's current claimed one, if any. */
   replaced_by: number | null;
+  /** Seconds, as the uploader read them; null when unknown. */
+  duration: number | null;
+  /** A signed CDN URL of the video's poster, for ready videos that have one; null otherwise. */
+  poster_url: string | null;
 }
 
 export interface VideoStatusResponse {
@@ -567,4 +670,6 @@ export interface ExportUrlResponse {
   filename: string;
   filesize: number | null;
   mimetype: string;
+  /** The video's caption files, each a presigned GetObject valid as long as `url`. */
+  captions: Array<{ language: string; label: string; url: string }>;
 }

@@ -18,6 +18,15 @@ export interface OriginConfig {
   secretAccessKey: string;
 }
 
+/**
+ * What of the viewer's query string reaches S3: exactly the one parameter the distribution's
+ * cache policy lists (infra/stack.ts, `ORIGIN_QUERY_STRINGS`), which S3 honours only on an
+ * authenticated request — here the SDK's SigV4, on AWS the OAC's. The signing parameters never go.
+ */
+export interface OriginQuery {
+  responseContentDisposition?: string;
+}
+
 export type OriginResponse =
   | { status: 200 | 206; headers: Record<string, string>; body?: Readable }
   | { status: 416; size: number }
@@ -56,12 +65,15 @@ export class Origin {
    * The range goes to S3 as asked, so S3 resolves suffixes and clamps ends in
    * one round trip; only a refusal costs a HEAD, for the size a 416 must name.
    */
-  async get(key: string, range: RangeSpec | null, signal: AbortSignal): Promise<OriginResponse> {
+  async get(key: string, range: RangeSpec | null, signal: AbortSignal, query: OriginQuery = {}): Promise<OriginResponse> {
     // S3 is not asked for what no object can hold; it only names the size the 416 must carry.
     if (range && neverSatisfiable(range)) return this.#unsatisfiable(key, signal);
     try {
       const out = await this.#s3.send(
-        new GetObjectCommand({ Bucket: this.#bucket, Key: key, ...(range ? { Range: formatRange(range) } : {}) }),
+        new GetObjectCommand({
+          Bucket: this.#bucket, Key: key, ...(range ? { Range: formatRange(range) } : {}),
+          ...(query.responseContentDisposition !== undefined ? { ResponseContentDisposition: query.responseContentDisposition } : {}),
+        }),
         { abortSignal: signal },
       );
       if (!(out.Body instanceof Readable)) throw new Error('S3 returned a body that is not a Node stream');
@@ -75,11 +87,15 @@ export class Origin {
     }
   }
 
-  async head(key: string, range: RangeSpec | null, signal: AbortSignal): Promise<OriginResponse> {
+  async head(key: string, range: RangeSpec | null, signal: AbortSignal, query: OriginQuery = {}): Promise<OriginResponse> {
     try {
-      const out = await this.#s3.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }), {
-        abortSignal: signal,
-      });
+      const out = await this.#s3.send(
+        new HeadObjectCommand({
+          Bucket: this.#bucket, Key: key,
+          ...(query.responseContentDisposition !== undefined ? { ResponseContentDisposition: query.responseContentDisposition } : {}),
+        }),
+        { abortSignal: signal },
+      );
       const size = out.ContentLength ?? 0;
       const headers = objectHeaders(out);
       if (!range) return { status: 200, headers: { ...headers, 'Content-Length': String(size) } };

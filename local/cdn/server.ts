@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CorsConfig } from '../../infra/playback-cors.js';
 import { corsFor } from './cors.js';
 import { API_PREFIX, InvalidationApi, type RecordedInvalidation } from './invalidations.js';
-import { Origin, type OriginConfig, type OriginResponse } from './origin.js';
+import { Origin, type OriginConfig, type OriginQuery, type OriginResponse } from './origin.js';
 import { parseRange } from './range.js';
 import { loadPublicKeys, verifySignedUrl, type PublicKeys } from './signed-url.js';
 import { viewerErrorXml } from './xml.js';
@@ -157,6 +157,7 @@ async function serveObject(
   if (key === '') return sendViewerError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
 
   const range = parseRange(req.headers.range);
+  const query = originQuery(rawUrl);
   const viewerGone = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) viewerGone.abort();
@@ -166,8 +167,8 @@ async function serveObject(
   try {
     result =
       req.method === 'HEAD'
-        ? await viewer.origin.head(key, range, viewerGone.signal)
-        : await viewer.origin.get(key, range, viewerGone.signal);
+        ? await viewer.origin.head(key, range, viewerGone.signal, query)
+        : await viewer.origin.get(key, range, viewerGone.signal, query);
   } catch (err) {
     if (viewerGone.signal.aborted) return;
     console.error('cdn: origin unreachable', err);
@@ -202,6 +203,18 @@ async function serveObject(
   } catch (err) {
     if (!viewerGone.signal.aborted) console.error('cdn: streaming from origin failed', err);
   }
+}
+
+/**
+ * The distribution forwards to S3 only the query strings in its cache key, and that key lists
+ * one: `response-content-disposition` (infra/stack.ts). Everything else — the viewer's
+ * Signature, Policy, Key-Pair-Id, Expires, and any parameter someone appends — stays here.
+ */
+function originQuery(rawUrl: string): OriginQuery {
+  const at = rawUrl.indexOf('?');
+  if (at === -1) return {};
+  const value = new URLSearchParams(rawUrl.slice(at + 1)).get('response-content-disposition');
+  return value === null ? {} : { responseContentDisposition: value };
 }
 
 function clientIp(req: IncomingMessage, trustForwardedFor: boolean): string {

@@ -273,7 +273,26 @@ final class access {
             (int) $assign->get_course()->id,
             (int) $assign->get_instance()->id,
             (int) $submission->id,
+            self::can_caption($assign, $submission, (int) $user->id, $role),
         );
+    }
+
+    /**
+     * Whether a viewer may attach captions to the submission's video: a grader who may grade it
+     * (mod/assign:grade, the capability behind mod_assign's grading actions), or its owner
+     * while mod_assign lets them edit the submission ({@see self::can_upload()}).
+     *
+     * @param \assign $assign
+     * @param \stdClass $submission
+     * @param int $userid
+     * @param string $role the view role {@see self::view_role()} gave
+     * @return bool
+     */
+    public static function can_caption(\assign $assign, \stdClass $submission, int $userid, string $role): bool {
+        if ($role === 'student') {
+            return self::can_upload($assign, $submission, $userid);
+        }
+        return has_capability('mod/assign:grade', $assign->get_context(), $userid);
     }
 
     /**

@@ -88,6 +88,8 @@ final class contract {
         'USE_MULTIPART' => 413,
         'UNSUPPORTED_TYPE' => 415,
         'NOT_A_VIDEO' => 415,
+        'INVALID_CAPTIONS' => 415,
+        'INVALID_POSTER' => 415,
         'RATE_LIMITED' => 429,
         'INTERNAL_ERROR' => 500,
         'STORAGE_ERROR' => 502,

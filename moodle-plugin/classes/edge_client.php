@@ -153,7 +153,22 @@ final class edge_client {
         if (!is_string($body['url'] ?? null) || !is_string($body['expires_at'] ?? null)) {
             throw new edge_exception('The edge answered the export request without a link.', 200);
         }
-        return ['url' => $body['url'], 'expires_at' => $body['expires_at'], 'filename' => (string) ($body['filename'] ?? '')];
+        $captions = [];
+        foreach (($body['captions'] ?? []) as $caption) {
+            if (is_string($caption['url'] ?? null) && is_string($caption['language'] ?? null)) {
+                $captions[] = [
+                    'language' => $caption['language'],
+                    'label' => (string) ($caption['label'] ?? $caption['language']),
+                    'url' => $caption['url'],
+                ];
+            }
+        }
+        return [
+            'url' => $body['url'],
+            'expires_at' => $body['expires_at'],
+            'filename' => (string) ($body['filename'] ?? ''),
+            'captions' => $captions,
+        ];
     }
 
     /**

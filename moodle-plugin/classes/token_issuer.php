@@ -178,14 +178,20 @@ final class token_issuer {
      * @param int $courseid
      * @param int $assignmentid
      * @param int $submissionid
+     * @param bool $captions whether the viewer may attach captions (a grader, or the owner who may edit)
      * @return string
      */
-    public function view(int $userid, string $role, int $courseid, int $assignmentid, int $submissionid): string {
-        return $this->sign($this->claims('view', $userid, $role, [
+    public function view(int $userid, string $role, int $courseid, int $assignmentid, int $submissionid,
+            bool $captions = false): string {
+        $claims = $this->claims('view', $userid, $role, [
             'courseid' => $courseid,
             'assignmentid' => $assignmentid,
             'submissionid' => $submissionid,
-        ]));
+        ]);
+        if ($captions) {
+            $claims['captions'] = true;
+        }
+        return $this->sign($claims);
     }
 
     /**

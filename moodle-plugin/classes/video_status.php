@@ -96,6 +96,19 @@ final class video_status {
     }
 
     /**
+     * A short-lived signed URL of the video's poster, from the same one status call per page
+     * (the edge signs it for ready videos that have one), or null.
+     *
+     * @param \stdClass $link a row of the plugin's table (assignment, submission, videoid)
+     * @return string|null
+     */
+    public static function poster(\stdClass $link): ?string {
+        [$state] = self::of($link);
+        $url = self::$entries[(int) $link->videoid]['poster_url'] ?? null;
+        return $state === self::READY && is_string($url) && preg_match('~^https?://~', $url) ? $url : null;
+    }
+
+    /**
      * Forgets what this request learnt (Moodle's PHPUnit runs many "requests" in one process).
      *
      * @return void

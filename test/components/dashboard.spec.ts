@@ -99,7 +99,8 @@ describe('<s3v-dashboard>', () => {
     expect(who.textContent).to.equal('Zoë Ångström');
     expect(who.getAttribute('href')).to.equal(`https://moodle.example.edu/user/profile.php?id=${sub}`);
     expect(row.cells[4]!.querySelector('.name')!.textContent).to.equal('Mon film.mp4');
-    expect(row.cells[4]!.querySelector('.key')!.textContent).to.equal(key);
+    // The record names the played key: the staging key the upload went to, under videos/.
+    expect(row.cells[4]!.querySelector('.key')!.textContent).to.equal(key.replace(/^uploads\//, 'videos/'));
     await expect(el).to.be.accessible();
   });
 

@@ -10,7 +10,7 @@ import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import { PROGRESS_RENDER_MS, type S3vUploader } from '../../components/uploader/uploader';
 import { md5Of, toBase64 } from '../../components/uploader/md5';
-import { api, base64ToHex, devToken, env, MP4_HEAD, storedEtag, textOf, unique, until } from './support/stack';
+import { api, base64ToHex, devToken, env, MP4_HEAD, edgeConfirmedMd5, textOf, unique, until } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
@@ -161,7 +161,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect((confirm[0]!.body as { filesize: number }).filesize).to.equal(40 * MIB);
     // S3's ETag of the assembled object is the checksum the browser computed and confirmed.
     expect(confirmedMd5(traffic)).to.match(/^[0-9a-f]{32}-3$/);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
 
     expect(event.detail.filesize).to.equal(40 * MIB);
     expect(input.value).to.equal(event.detail.receipt);
@@ -240,6 +240,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(traffic.puts.filter((p) => p.part === 2).map((p) => p.status)).to.deep.equal([0, 200]);
     expect(traffic.puts.filter((p) => p.part !== 2).map((p) => p.status)).to.deep.equal([200, 200]);
     expect(live.alerts, 'the student was not bothered').to.deep.equal([]);
+    await traffic.settled();
     const retry = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; retry_count: number; error_context: { part: number } });
     expect(retry.map((e) => [e.event_type, e.error_code, e.retry_count, e.error_context.part])).to.deep.equal([['upload_retry', 'S3:network', 1, 2]]);
     expect(input.value.split('.')).to.have.length(3);
@@ -259,6 +260,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const signs = signedParts(traffic);
     expect(signs.at(-1), 'only the refused part is signed again').to.deep.equal([1]);
     expect(sorted(signs.flat())).to.deep.equal([1, 1, 2, 3]);
+    await traffic.settled();
     const retry = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string });
     expect(retry.map((e) => [e.event_type, e.error_code])).to.deep.equal([['upload_retry', 'S3:network']]);
   });
@@ -297,10 +299,11 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(part2[1]!.contentMd5, 'the same bytes, the same digest').to.equal(part2[0]!.contentMd5);
     expect(traffic.puts.filter((p) => p.part !== 2).map((p) => p.status), 'the others went once').to.deep.equal([200, 200]);
     expect(live.alerts, 'the student was not bothered').to.deep.equal([]);
+    await traffic.settled();
     const events = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; error_context: { part: number; reason: string } });
     expect(events.map((e) => [e.event_type, e.error_code, e.error_context.part, e.error_context.reason])).to.deep.equal([['upload_retry', 'S3:400:BadDigest', 2, 'corrupted']]);
     expect(traffic.calls('/api/events').map((c) => c.status), 'the edge took the report (RGW sends BadDigest with an empty message)').to.deep.equal([201]);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
   });
 
   it('a part S3 refuses outright stops with a message; the upload stays open and Retry sends only what S3 lacks', async () => {
@@ -322,8 +325,12 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(buttons).to.deep.equal(['Retry', 'Choose another file', 'Cancel']);
     await expect(el).to.be.accessible();
     expect(localStorage.getItem(storageKey(submissionid)), 'still resumable').not.to.equal(null);
-    const failure = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure');
-    expect(failure?.error_code).to.equal('S3:404:rejected');
+    // The report goes out beside the message, not before it: wait for it rather than for the clock.
+    const failure = await until(
+      () => traffic!.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure'),
+      'the failure to be reported',
+    );
+    expect(failure.error_code).to.equal('S3:404:rejected');
 
     // Whatever S3 took before the stop is not sent again.
     const before = traffic.puts.length;
@@ -400,7 +407,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect([...live.said]).to.include('Resuming upload — 2 of 3 parts already sent');
     expect((traffic.calls('/api/confirm-upload')[0]!.body as { s3_key: string }).s3_key).to.equal(s.s3_key);
     // The parts sent by the earlier page were hashed from the file here, for the checksum.
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
     expect(input.value.split('.')).to.have.length(3);
     expect(localStorage.getItem(storageKey(submissionid))).to.equal(null);
   });
@@ -459,7 +466,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     expect(traffic.calls('/api/multipart/start')).to.have.length(0);
     expect(traffic.calls('/api/multipart/complete').map((c) => c.status)).to.deep.equal([200]);
     expect((traffic.calls('/api/confirm-upload')[0]!.body as { s3_key: string }).s3_key).to.equal(s.s3_key);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
     expect(input.value.split('.')).to.have.length(3);
   });
 
@@ -477,8 +484,9 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     el.choose(file);
     await until(() => el.phase === 'success', 'the resumed upload to finish', 30000);
     expect(sorted(traffic.puts.map((p) => p.part)), 'parts 2 and 3, then part 1 once found stale').to.deep.equal([1, 2, 3]);
+    await traffic.settled();
     const changed = traffic.calls('/api/events').map((c) => c.body as { error_code: string; error_context: { part: number } }).filter((e) => e.error_code === 'PART_CHANGED');
     expect(changed.map((e) => e.error_context.part)).to.deep.equal([1]);
-    expect(await storedEtag(submissionid)).to.equal(confirmedMd5(traffic));
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(confirmedMd5(traffic));
   });
 });

@@ -3,7 +3,7 @@ import type { AdminStatsResponse, UploadUrlResponse, VideoSummaryResponse } from
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { api, clip, devToken, env, mkvClip, MP4_HEAD, storedEtag, textOf, unique, until, uploadThroughApi } from './support/stack';
+import { api, clip, devToken, env, mkvClip, MP4_HEAD, edgeConfirmedMd5, textOf, unique, until, uploadThroughApi } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
@@ -80,7 +80,7 @@ describe('<s3v-uploader> against the edge and S3', () => {
     // The MD5 the browser computed while sending is the one S3 computed from what it stored.
     const { md5 } = traffic.calls('/api/confirm-upload')[0]!.body as { md5: string };
     expect(md5).to.match(/^[0-9a-f]{32}$/);
-    expect(await storedEtag(submissionid)).to.equal(md5);
+    expect(await edgeConfirmedMd5(submissionid)).to.equal(md5);
   });
 
   it('a confirm refused because storage holds other bytes says so, and Retry sends the file again', async () => {
@@ -108,6 +108,7 @@ describe('<s3v-uploader> against the edge and S3', () => {
     const [first, second] = traffic.calls('/api/confirm-upload').map((c) => c.body as { s3_key: string; md5: string });
     expect(second!.s3_key).not.to.equal(first!.s3_key);
     expect(second!.md5).to.equal(first!.md5);
+    await traffic.settled();
     const failure = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string }).find((e) => e.event_type === 'upload_failure');
     expect(failure?.error_code).to.equal('CHECKSUM_MISMATCH');
   });

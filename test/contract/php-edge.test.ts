@@ -90,6 +90,17 @@ async function upload(userid: number, submissionid: number, bytes = 2048): Promi
 }
 
 describe('tokens signed by the PHP token_issuer are accepted by the edge', () => {
+  it('view tokens carry the captions claim only when Moodle allows it, and the edge honours exactly that', async () => {
+    const confirmed = await upload(47, 540);
+    const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n';
+    const attach = (token: string) =>
+      stack.edge.fetch('/api/captions', { token, body: { submissionid: 540, videoid: confirmed.videoid, language: 'en', label: 'English', vtt } });
+    const plain = await phpToken('view', { userid: 3, submissionid: 540 }, { role: 'teacher' });
+    assert.equal((await errorOf(await attach(plain))).code, 'FORBIDDEN');
+    const grader = await phpToken('view', { userid: 3, submissionid: 540 }, { role: 'teacher', captions: true });
+    assert.equal((await attach(grader)).status, 201);
+  });
+
   it('upload → /api/upload-url, view → /api/playback-url, admin → /api/ping, claim → /api/claim', async () => {
     const confirmed = await upload(41, 500);
 

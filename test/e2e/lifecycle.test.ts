@@ -36,7 +36,7 @@ before(async () => {
   // The local S3 the test run started (or a developer's): found through its own state folder.
   process.env.S3VIDEO_S3_STATE_DIR ??= join(ROOT, '.local');
   running = await startAll({
-    ports: { s3: Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:7480').port), edge: await freePort(), cdn: await freePort(), demo: await freePort() },
+    ports: { s3: Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:7480').port), edge: await freePort(), cdn: await freePort(), demo: await freePort(), inspector: await freePort() },
     stateDir: join(dir, 'state'),
     quiet: true,
     vars: { PLAYBACK_URL_TTL_SECONDS: String(PLAYBACK_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' },
@@ -132,7 +132,7 @@ describe('a video submission from upload to deletion', () => {
     const dialog = admin.locator('s3v-admin-table dialog');
     assert.match(await dialog.innerText(), /Delete “clip\.mp4” by Sam Student\?/);
     await dialog.getByRole('button', { name: 'Delete' }).click();
-    await row.getByText('Deleted').waitFor();
+    await row.getByText('Deleted', { exact: true }).waitFor();
 
     // The teacher comes back to a video that is gone.
     await teacher.reload();

@@ -15,10 +15,16 @@ import { holdParts } from './support/hold-parts';
  * connection, an expired presign, Cancel, an expired token.
  */
 
-/** Short enough that a held-back POST outlives its policy. */
-const PRESIGN_TTL_SECONDS = 3;
+/**
+ * The stack for the expiry tests: grants short enough that a held-back request outlives them,
+ * long enough that everything not held finishes inside them however busy the machine is. The
+ * held request waits for its grant's own stated expiry (a condition), never a guessed delay.
+ * Every other test runs on a stack with the production lifetimes, so no expiry can blur it.
+ */
+const PRESIGN_TTL_SECONDS = 15;
 
 let env: DemoStack;
+let expiring: DemoStack;
 let browser: Browser;
 let dir: string;
 let clip: string;
@@ -28,21 +34,23 @@ before(async () => {
   builtAmd();
   dir = fixtureDir();
   clip = makeVideo(dir);
-  env = await startDemoStack({ UPLOAD_URL_TTL_SECONDS: String(PRESIGN_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
+  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
+  expiring = await startDemoStack({ UPLOAD_URL_TTL_SECONDS: String(PRESIGN_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await env?.close();
+  await expiring?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function studentPage(query = ''): Promise<{ page: Page; submissionid: number; requests: string[] }> {
+async function studentPage(query = '', on: DemoStack = env): Promise<{ page: Page; submissionid: number; requests: string[] }> {
   const submissionid = (nextSubmission += 1);
   const page = await browser.newPage();
   const requests = recordRequests(page);
-  await page.goto(`${env.demo.url}/student?submission=${submissionid}${query}`);
+  await page.goto(`${on.demo.url}/student?submission=${submissionid}${query}`);
   await page.locator('s3v-uploader button.primary').waitFor();
   return { page, submissionid, requests };
 }
@@ -56,8 +64,8 @@ const isS3Post = (url: string, method: string) => method === 'POST' && url.start
 const partOf = (url: string, method: string) =>
   method === 'PUT' && url.startsWith(env.stack.s3.endpoint) ? Number(new URL(url).searchParams.get('partNumber') ?? 0) : 0;
 
-async function events(submissionid: number): Promise<Array<{ event_type: string; error_code: string | null; retry_count: number | null }>> {
-  const rows = await env.stack.edge.db
+async function events(submissionid: number, on: DemoStack = env): Promise<Array<{ event_type: string; error_code: string | null; retry_count: number | null }>> {
+  const rows = await on.stack.edge.db
     .prepare('SELECT event_type, error_code, retry_count FROM events WHERE submissionid = ? ORDER BY id')
     .bind(submissionid)
     .all<{ event_type: string; error_code: string | null; retry_count: number | null }>();
@@ -130,17 +138,21 @@ describe('the student page recovers', () => {
   });
 
   it('an expired presign: renewed and sent again without asking the student', async () => {
-    const { page, submissionid } = await studentPage();
+    const { page, submissionid } = await studentPage('', expiring);
     let held = false;
     const posts: string[] = [];
+    const expiries: number[] = [];
     page.on('request', (req) => {
       if (isS3Post(req.url(), req.method())) posts.push(req.url());
+    });
+    page.on('response', async (res) => {
+      if (res.url().endsWith('/api/upload-url') && res.status() === 201) expiries.push(Date.parse(((await res.json()) as { expires_at: string }).expires_at));
     });
     await page.route(`${env.stack.s3.endpoint}/**`, async (route) => {
       if (!held && route.request().method() === 'POST') {
         held = true;
-        // The first POST reaches S3 only after its policy has expired.
-        await new Promise((r) => setTimeout(r, (PRESIGN_TTL_SECONDS + 1.5) * 1000));
+        // The first POST reaches S3 only once its policy has expired, as the presign said it would.
+        while (expiries.length === 0 || Date.now() < expiries[0]! + 1000) await new Promise((r) => setTimeout(r, 100));
       }
       return route.continue();
     });
@@ -150,13 +162,13 @@ describe('the student page recovers', () => {
     }, 100);
     try {
       await uploader(page).locator('input[type=file]').setInputFiles(clip);
-      await phase(page, 'success', 20000);
+      await phase(page, 'success', (PRESIGN_TTL_SECONDS + 20) * 1000);
     } finally {
       clearInterval(watch);
     }
     assert.equal(sawError, false, 'the student never saw an error');
     assert.equal(posts.length, 2);
-    const retry = (await events(submissionid)).find((e) => e.event_type === 'upload_retry');
+    const retry = (await events(submissionid, expiring)).find((e) => e.event_type === 'upload_retry');
     assert.match(retry?.error_code ?? '', /^S3:(403:AccessDenied|expired)$/);
     await page.close();
   });
@@ -206,7 +218,7 @@ describe('the student page recovers', () => {
   });
 
   it('an expired part URL: signed again and the part sent again without asking the student', async () => {
-    const { page, submissionid } = await studentPage();
+    const { page, submissionid } = await studentPage('', expiring);
     const sent: number[] = [];
     page.on('request', (req) => {
       const n = partOf(req.url(), req.method());
@@ -217,14 +229,14 @@ describe('the student page recovers', () => {
       if (req.url().endsWith('/api/multipart/sign-parts')) signed.push((req.postDataJSON() as { parts: Array<{ part_number: number }> }).parts.map((p) => p.part_number));
     });
     // Part 2 reaches S3 only after its URL has expired.
-    await holdParts(page, { parts: [2], releaseAfterMs: (PRESIGN_TTL_SECONDS + 1.5) * 1000 });
+    await holdParts(page, { parts: [2], releaseAfterExpiry: true });
     let sawError = false;
     const watch = setInterval(() => {
       void uploader(page).locator('[role=alert]').count().then((n) => (sawError ||= n > 0)).catch(() => undefined);
     }, 100);
     try {
       await uploader(page).locator('input[type=file]').setInputFiles(paddedVideo(dir, 'seminar.mp4', 70 * 1024 ** 2));
-      await phase(page, 'success', 30000);
+      await phase(page, 'success', (PRESIGN_TTL_SECONDS + 30) * 1000);
     } finally {
       clearInterval(watch);
     }
@@ -233,7 +245,7 @@ describe('the student page recovers', () => {
     assert.deepEqual(sent.filter((n) => n !== 2).sort(), [1, 3, 4, 5], 'the others once');
     assert.deepEqual(signed.flat().filter((n) => n === 2), [2, 2], `part 2 signed again: ${JSON.stringify(signed)}`);
     assert.deepEqual(signed.at(-1), [2], `the new URL is for part 2 alone: ${JSON.stringify(signed)}`);
-    const retry = (await events(submissionid)).filter((e) => e.event_type === 'upload_retry');
+    const retry = (await events(submissionid, expiring)).filter((e) => e.event_type === 'upload_retry');
     assert.deepEqual(retry.map((e) => e.error_code), ['S3:expired']);
     await page.close();
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -171,7 +171,7 @@ describe('multipart resume never promised past the lifecycle rule', () => {
 
       const signed = await s.edge.fetch('/api/multipart/sign-parts', {
         token: upload,
-        body: { assignmentid: 10, submissionid: 1300, s3_key: started.s3_key, part_numbers: [1] },
+        body: { assignmentid: 10, submissionid: 1300, s3_key: started.s3_key, parts: [{ part_number: 1, md5: createHash('md5').update(Buffer.alloc(16 * 1024 ** 2)).digest('base64') }] },
       });
       const { resumable_until } = (await signed.json()) as { resumable_until: string };
       assert.equal(resumable_until, started.resumable_until, 'signing more parts does not move it past the rule');

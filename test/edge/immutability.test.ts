@@ -101,8 +101,10 @@ describe('no grant can change or revive what is played', () => {
     const url = await signedUrl(811);
     assert.deepEqual(await served(url), { status: 200, sha: multipartSha });
 
-    const part = await putPart(urls['1']!, s.parts[0]!.subarray().reverse());
-    assert.equal(part.status, 404, 'a part URL of a completed upload is refused (NoSuchUpload)');
+    const same = await putPart(urls['1']!, s.parts[0]!);
+    assert.equal(same.status, 404, 'a part URL of a completed upload is refused, even with its own bytes (NoSuchUpload)');
+    const other = await putPart(urls['1']!, Buffer.from(s.parts[0]!).reverse());
+    assert.equal(other.status, 403, 'and other bytes do not even match its signature (Content-MD5 is signed)');
     assert.equal((await multipartOp(stack, s, 'complete')).status, 200, 'completing again is harmless');
     await stack.s3client.send(new CompleteMultipartUploadCommand({
       Bucket: stack.s3.bucket, Key: s.start.s3_key, UploadId: old.UploadId,

@@ -181,7 +181,7 @@ describe('multipart upload through the real S3', () => {
     assert.equal(statuses.filter((st) => st === 200).length, budget, statuses.join(','));
     const refused = await Promise.all(answers.filter((r) => r.status !== 200).map(errorOf));
     for (const err of refused) assert.deepEqual([err.status, err.code, err.field], [409, 'UPLOAD_NOT_PENDING', 'parts']);
-    const row = await stack.edge.db.prepare('SELECT signatures FROM videos WHERE s3_key = ?').bind(s.s3_key).first<{ signatures: number }>();
+    const row = await stack.edge.db.prepare('SELECT signatures FROM videos WHERE s3_key = ?').bind(finalKey(s.s3_key)).first<{ signatures: number }>();
     assert.equal(row?.signatures, budget);
     const more = await errorOf(await signRequest(tok, 1009, s.s3_key, parts));
     assert.deepEqual([more.status, more.code], [409, 'UPLOAD_NOT_PENDING'], 'the budget does not come back');
@@ -204,7 +204,7 @@ describe('multipart upload through the real S3', () => {
     }
     const old = await errorOf(await stack.edge.fetch('/api/multipart/sign-parts', { token: tok, body: { assignmentid: 10, submissionid: 1002, s3_key: s.s3_key, part_numbers: [1] } }));
     assert.deepEqual([old.status, old.field], [400, 'parts'], 'a part number without its MD5 gets no URL');
-    const row = await stack.edge.db.prepare('SELECT signatures FROM videos WHERE s3_key = ?').bind(s.s3_key).first<{ signatures: number }>();
+    const row = await stack.edge.db.prepare('SELECT signatures FROM videos WHERE s3_key = ?').bind(finalKey(s.s3_key)).first<{ signatures: number }>();
     assert.equal(row?.signatures, 0, 'a refused request spends nothing');
     const other = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '71', submissionid: 1003 });
     const foreign = await errorOf(await stack.edge.fetch('/api/multipart/sign-parts', { token: other, body: { assignmentid: 10, submissionid: 1003, s3_key: s.s3_key, parts: [{ part_number: 1, md5: digest }] } }));

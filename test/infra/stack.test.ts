@@ -130,16 +130,17 @@ describe('the distribution', () => {
     });
   });
 
-  it('keeps query strings, headers and cookies out of the cache key', () => {
+  it('keeps headers, cookies and every query string but response-content-disposition out of the cache key', () => {
     const [id, policy] = only('AWS::CloudFront::CachePolicy');
     assert.deepEqual(config().DefaultCacheBehavior.CachePolicyId, { Ref: id });
     const key = (policy.Properties.CachePolicyConfig as Record<string, any>).ParametersInCacheKeyAndForwardedToOrigin;
-    assert.deepEqual(key.QueryStringsConfig, { QueryStringBehavior: 'none' });
+    // A download's attachment answer must not be served to the player: its one parameter is in the key.
+    assert.deepEqual(key.QueryStringsConfig, { QueryStringBehavior: 'whitelist', QueryStrings: ['response-content-disposition'] });
     assert.deepEqual(key.HeadersConfig, { HeaderBehavior: 'none' });
     assert.deepEqual(key.CookiesConfig, { CookieBehavior: 'none' });
   });
 
-  it('forwards no query string (nor cookies) to the S3 origin, only the CORS request headers', () => {
+  it('forwards no query string beyond the cache key\'s (nor cookies) to the S3 origin, only the CORS request headers', () => {
     const [id, policy] = only('AWS::CloudFront::OriginRequestPolicy');
     assert.deepEqual(config().DefaultCacheBehavior.OriginRequestPolicyId, { Ref: id });
     const forwarded = policy.Properties.OriginRequestPolicyConfig as Record<string, any>;

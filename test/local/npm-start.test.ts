@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
-import { postToS3 } from '../support/stack';
+import { md5Hex, postToS3 } from '../support/stack';
 import { videoBytes } from '../support/video-bytes';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -115,8 +115,8 @@ describe('npm start: the whole system on one machine', () => {
     const presign = (await (await api('/api/upload-url', upload, { assignmentid: 10, submissionid, filename: 'demo.mp4', filesize: bytes.length, mimetype: 'video/mp4' })).json()) as UploadUrlResponse;
     const posted = await postToS3(presign.presigned_url, presign.fields, bytes);
     assert.ok(posted.ok, `S3 POST ${posted.status}`);
-    const confirm = await api('/api/confirm-upload', upload, { assignmentid: 10, submissionid, s3_key: presign.s3_key, filesize: bytes.length });
-    assert.equal(confirm.status, 200);
+    const confirm = await api('/api/confirm-upload', upload, { assignmentid: 10, submissionid, s3_key: presign.s3_key, filesize: bytes.length, md5: md5Hex(bytes) });
+    assert.equal(confirm.status, 200, await confirm.clone().text());
     assert.ok(((await confirm.json()) as ConfirmUploadResponse).receipt);
 
     const view = await tokenFor({ scope: 'view', submissionid });

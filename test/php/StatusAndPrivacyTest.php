@@ -155,6 +155,29 @@ final class StatusAndPrivacyTest extends TestCase {
         $this->assertSame([1], array_column(array_column(self::calls('/api/export-url'), 1), 'videoid'));
     }
 
+    public function test_the_privacy_export_links_the_caption_files_too(): void {
+        $this->linked(11, 1);
+        $caption = ['language' => 'pt-BR', 'label' => 'Português', 'url' => 'https://s3.example.net/videos/1/captions/pt-BR.vtt?X-Amz-Expires=604800'];
+        $this->edge([1 => ['status' => 'ready', 'submissionid' => 1, 'captions' => [$caption]]]);
+        $context = $this->assign->get_context();
+        \mod_assign\privacy\provider::export_user_data(new approved_contextlist((object) ['id' => 11], 'mod_assign', [$context->id]));
+        $exported = array_values(writer::$exported);
+        $this->assertSame([['language' => 'pt-BR', 'label' => 'Português', 'download' => $caption['url']]], $exported[0]->captions);
+    }
+
+    public function test_the_summary_shows_the_poster_the_status_call_signed_and_no_call_per_row(): void {
+        $first = $this->linked(11, 1);
+        $second = $this->linked(12, 2);
+        $poster = 'https://cdn.example.net/videos/11/1_a/poster.jpg?Expires=1&Signature=x&Key-Pair-Id=K';
+        $this->edge([
+            1 => ['status' => 'ready', 'submissionid' => (int) $first->id, 'poster_url' => $poster, 'duration' => 12.0],
+            2 => ['status' => 'deleted', 'submissionid' => (int) $second->id, 'reason' => 'admin', 'poster_url' => $poster],
+        ]);
+        $this->assertStringContainsString('<img src="' . s($poster) . '"', $this->summary($first));
+        $this->assertStringNotContainsString('<img', $this->summary($second), 'no poster for a deleted video');
+        $this->assertCount(1, self::calls('/api/video-status'));
+    }
+
     public function test_privacy_deletion_for_a_user_and_for_users_has_the_edge_delete_the_videos(): void {
         global $DB;
         $this->linked(11, 1);

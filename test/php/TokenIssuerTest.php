@@ -52,6 +52,8 @@ final class TokenIssuerTest extends TestCase {
         $this->assertSame(['view', 'teacher', self::NOW + 900], [$view['scope'], $view['role'], $view['exp']]);
         $this->assertSame([2, 10, 100], [$view['courseid'], $view['assignmentid'], $view['submissionid']]);
         $this->assertArrayNotHasKey('maxbytes', $view);
+        $this->assertArrayNotHasKey('captions', $view, 'no captions claim unless Moodle allows it');
+        $this->assertTrue(self::decode($this->issuer()->view(3, 'teacher', 2, 10, 100, true))['captions']);
 
         $claim = self::decode($this->issuer()->claim(7, 'student', 2, 10, 100));
         $this->assertSame(['claim', 'student', self::NOW + 300, 100], [$claim['scope'], $claim['role'], $claim['exp'], $claim['submissionid']]);

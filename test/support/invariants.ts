@@ -13,6 +13,7 @@ interface Row {
   confirmed_timestamp: number | null;
   claimed_timestamp: number | null;
   retired_timestamp: number | null;
+  poster_key: string | null;
 }
 
 const stagingOf = (final: string) => final.replace(/^videos\//, 'uploads/');
@@ -62,9 +63,15 @@ export async function checkInvariants(stack: Stack, o: { bucketClean?: boolean }
   }
 
   if (o.bucketClean) {
+    // A live record keeps its poster (written while pending) and a ready video its caption files.
+    const captions = await stack.edge.db
+      .prepare(`SELECT c.s3_key FROM captions c JOIN videos v ON v.id = c.videoid WHERE v.upload_status = 'ready'`)
+      .all<{ s3_key: string }>();
     const live = new Set([
       ...rows.filter((r) => r.upload_status === 'ready').map((r) => r.s3_key),
       ...rows.filter((r) => r.upload_status === 'pending').map((r) => stagingOf(r.s3_key)),
+      ...rows.filter((r) => r.upload_status === 'ready' || r.upload_status === 'pending').flatMap((r) => (r.poster_key ? [r.poster_key] : [])),
+      ...captions.results.map((c) => c.s3_key),
     ]);
     const orphans = (await listKeys(stack.s3client, stack.s3.bucket)).filter((k) => !live.has(k));
     assert.deepEqual(orphans, [], 'objects without a live record');

@@ -1,8 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config';
+import { captionKeysOf, forgetTracks } from '../services/captions';
 import { logEvent } from '../services/events';
 import { stagingKeyOf } from '../services/object-keys';
 import { abortMultipart, deleteObjects, s3Client } from '../services/s3';
+import { videoKeys } from '../services/video-objects';
 import {
   abandonExpired,
   clearMultipartUploadId,
@@ -43,8 +45,8 @@ const DELETE_OBJECTS_MAX = 1000;
  * 3. abort — finished rows that still name a multipart upload get it aborted;
  * 4. sweep — every row that is no longer pending and has leftovers due (its grants expired
  *    since it was last swept) loses its staging key, and, when deleted or error, its final
- *    key again: an object re-sent with an old grant, or left by a crash, never outlives the
- *    next run.
+ *    key, poster and caption files again: an object re-sent with an old grant, or left by a
+ *    crash, never outlives the next run.
  *
  * Phases 1 and 2 only change records (each change conditional, with its event in the same
  * transaction); phase 4 deletes what those records no longer keep. So a run that dies half way
@@ -124,7 +126,7 @@ async function phases(db: D1Database, config: Config, now: number, report: Clean
 
   await batches(async () => {
     const due = await dueForSweep(db, now, batchSize);
-    const swept = await sweep(s3, due, report);
+    const swept = await sweep(s3, db, due, report);
     await markSwept(db, swept, now);
     report.swept += swept.length;
     // Rows that failed stay due: stop rather than select them again in this run.
@@ -132,9 +134,16 @@ async function phases(db: D1Database, config: Config, now: number, report: Clean
   });
 }
 
-/** Deletes each row's leftovers; returns the rows whose every key is now gone. */
-async function sweep(s3: S3Client, rows: SweepRow[], report: CleanupReport): Promise<SweepRow[]> {
-  const keysOf = (r: SweepRow) => (r.upload_status === 'ready' ? [stagingKeyOf(r.s3_key)] : [stagingKeyOf(r.s3_key), r.s3_key]);
+/**
+ * Deletes each row's leftovers; returns the rows whose every key is now gone. A finished
+ * (deleted, error) row's caption files go too, and then their rows.
+ */
+async function sweep(s3: S3Client, db: D1Database, rows: SweepRow[], report: CleanupReport): Promise<SweepRow[]> {
+  const finished = rows.filter((r) => r.upload_status !== 'ready').map((r) => r.id);
+  const captions = new Map<number, string[]>();
+  for (const c of await captionKeysOf(db, finished)) captions.set(c.videoid, [...(captions.get(c.videoid) ?? []), c.s3_key]);
+  const keysOf = (r: SweepRow) =>
+    r.upload_status === 'ready' ? [stagingKeyOf(r.s3_key)] : [...videoKeys(r), ...(captions.get(r.id) ?? [])];
   const byBucket = new Map<string, SweepRow[]>();
   for (const r of rows) byBucket.set(r.s3_bucket, [...(byBucket.get(r.s3_bucket) ?? []), r]);
   const done: SweepRow[] = [];
@@ -150,5 +159,6 @@ async function sweep(s3: S3Client, rows: SweepRow[], report: CleanupReport): Pro
       else done.push(r);
     }
   }
+  await forgetTracks(db, done.flatMap((r) => (r.upload_status === 'ready' ? [] : captions.get(r.id) ?? [])));
   return done;
 }

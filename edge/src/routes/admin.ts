@@ -14,7 +14,7 @@ import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
 import { stats } from '../services/events';
-import { invalidate } from '../services/cdn';
+import { invalidate, signPlaybackUrl } from '../services/cdn';
 import { s3Client } from '../services/s3';
 import { storageChecks } from '../services/storage-health';
 import { removeObjects } from '../services/video-objects';
@@ -53,7 +53,10 @@ admin.get('/videos', async (c) => {
     page,
     perpage,
   });
-  return c.json<AdminVideosResponse>({ videos: rows.map(toAdminVideo), total, page, perpage });
+  const expires = c.var.now + c.var.config.playbackUrlTtl;
+  const poster = (row: (typeof rows)[number]) =>
+    row.poster_key && row.upload_status === 'ready' ? signPlaybackUrl(c.var.config.cdn, row.poster_key, expires, undefined) : null;
+  return c.json<AdminVideosResponse>({ videos: rows.map((row) => toAdminVideo(row, poster(row))), total, page, perpage });
 });
 
 /**
@@ -70,10 +73,10 @@ admin.delete('/videos/:id', async (c) => {
   if (!video) throw new ApiError('VIDEO_NOT_FOUND', `There is no video ${id}.`);
   if (video.upload_status !== 'deleted') {
     // Storage first: a record marked deleted whose bytes remain would be a leak nobody sees.
-    await removeObjects(s3Client(config.s3), video);
+    const served = await removeObjects(s3Client(config.s3), db, video);
     // Only deletes a person asks for invalidate: a cached copy must stop being served now.
     // A refusal ("not now": CloudFront's in-progress limit) still deletes; the answer says so.
-    const invalidation = await invalidate(config.cdn, config.s3, [video.s3_key]);
+    const invalidation = await invalidate(config.cdn, config.s3, served);
     const invalidationId = invalidation.status === 'created' ? invalidation.id : null;
     const invalidationRefused = invalidation.status === 'refused' ? invalidation.reason : null;
     await remove(

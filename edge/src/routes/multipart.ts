@@ -208,7 +208,7 @@ multipart.post('/abort', async (c) => {
   const video = await openUpload(c.env.DB, claims, target(await readJsonObject(c), claims));
   // The record first: once it is `error` no confirm can make it ready; then its objects go.
   await fail(c.env.DB, video.id, { message: 'cancelled', now, grace: config.abandonedGraceHours * 3600 });
-  await removeObjects(s3Client(config.s3), video);
+  await removeObjects(s3Client(config.s3), c.env.DB, video);
   await clearMultipartUploadId(c.env.DB, video.id, video.multipart_upload_id!);
   return c.json({ success: true });
 });

@@ -1,22 +1,15 @@
 import { Hono } from 'hono';
 import type { PlaybackUrlResponse, UploadClaims, VideoSummaryResponse, ViewClaims } from '../contract';
 import { assertSameResource, requireToken } from '../http/auth';
-import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
 import { eventRow, playbackQuota } from '../services/events';
 import { signPlaybackUrl } from '../services/cdn';
 import { refuseIfBraked, spendSlotOrRefuse } from '../services/rate-limit';
-import { currentVideo, type VideoRow } from '../services/videos';
+import { currentVideo } from '../services/videos';
+import { requireViewable } from '../services/viewable';
 
 export const playback = new Hono<AppEnv>();
-
-async function requireCurrent(db: D1Database, site: string, submissionid: number): Promise<VideoRow> {
-  const video = await currentVideo(db, site, submissionid);
-  if (!video) throw new ApiError('VIDEO_NOT_FOUND', 'This submission has no video.');
-  if (video.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', 'This video has been deleted.');
-  return video;
-}
 
 playback.get('/playback-url', requireToken('view'), async (c) => {
   const claims = c.var.claims as ViewClaims;
@@ -26,7 +19,7 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
   const quota = playbackQuota(claims, config.limits.playbacksPerHour, now);
   // A flood stops here, at KV, before it costs a D1 read.
   await refuseIfBraked(c.env.RATE_LIMITS, quota);
-  const video = await requireCurrent(c.env.DB, claims.iss, submissionid);
+  const video = await requireViewable(c.env.DB, claims.iss, submissionid);
 
   // Everything that can fail comes before the slot: a CDN_ERROR must spend nothing.
   const expires = now + config.playbackUrlTtl;

@@ -9,6 +9,7 @@ import { requireToken } from '../http/auth';
 import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { readJsonObject } from '../http/validate';
+import { signPlaybackUrl } from '../services/cdn';
 import { videoStatuses, type VideoStatusRow } from '../services/videos';
 
 /**
@@ -47,7 +48,8 @@ function deletion(row: VideoStatusRow): { reason: DeletionReason | null; by: str
   return { reason, by: reason === 'admin' && typeof context.by === 'string' ? context.by : null };
 }
 
-export function toStatusEntry(row: VideoStatusRow): VideoStatusEntry {
+/** `posterUrl` signs a poster key; it is asked only for videos that are ready and current. */
+export function toStatusEntry(row: VideoStatusRow, posterUrl: (key: string) => string = () => ''): VideoStatusEntry {
   const entry: VideoStatusEntry = {
     status: row.upload_status,
     submissionid: row.submissionid,
@@ -57,6 +59,8 @@ export function toStatusEntry(row: VideoStatusRow): VideoStatusEntry {
     deleted_by: null,
     replaced_at: iso(row.retired_timestamp),
     replaced_by: row.retired_timestamp !== null ? row.successor : null,
+    duration: row.duration,
+    poster_url: null,
   };
   if (row.upload_status === 'deleted') {
     const { reason, by } = deletion(row);
@@ -66,20 +70,26 @@ export function toStatusEntry(row: VideoStatusRow): VideoStatusEntry {
   } else if (row.upload_status === 'ready' && row.retired_timestamp !== null) {
     entry.status = 'replaced';
     entry.reason = 'replaced';
+  } else if (row.upload_status === 'ready' && row.poster_key) {
+    // A poster for the grading table's row: one signature per ready video, none per row fetch.
+    entry.poster_url = posterUrl(row.poster_key);
   }
   return entry;
 }
 
 const MISSING: VideoStatusEntry = {
   status: 'missing', submissionid: null, reason: null, uploaded_at: null, deleted_at: null, deleted_by: null, replaced_at: null, replaced_by: null,
+  duration: null, poster_url: null,
 };
 
 status.post('/video-status', requireToken('server'), async (c) => {
   const body = await readJsonObject(c, MAX_STATUS_BODY_BYTES);
   const ids = readIds(body.videoids);
+  const { config, now } = c.var;
   const rows = await videoStatuses(c.env.DB, c.var.claims.iss, ids);
+  const expires = now + config.playbackUrlTtl;
   const videos: Record<string, VideoStatusEntry> = {};
   for (const id of ids) videos[String(id)] = MISSING;
-  for (const row of rows) videos[String(row.id)] = toStatusEntry(row);
+  for (const row of rows) videos[String(row.id)] = toStatusEntry(row, (key) => signPlaybackUrl(config.cdn, key, expires, undefined));
   return c.json<VideoStatusResponse>({ videos });
 });

@@ -115,6 +115,12 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   // object's own first bytes must be a container of the family its name says. (A rewrite after
   // the HEAD is caught by the copy's If-Match below.)
   const container = await sniffStoredObject(s3, video.s3_bucket, key);
+  if (container === 'missing') {
+    // Gone since the HEAD: a parallel confirm finished first, or a delete won the race.
+    const current = await findById(db, claims.iss, video.id);
+    if (current?.upload_status === 'ready') return answer(current);
+    return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
+  }
   if (!container || !containerFitsExtension(container, extensionOf(video.filename) as VideoExtension)) {
     return refuse(new ApiError('NOT_A_VIDEO', `The uploaded file is not a video (${VIDEO_TYPE_NAMES}).`, 's3_key'));
   }

@@ -44,14 +44,19 @@ export function ipv4Network(ip: string, prefix: number): string | null {
  * (README, "PLAYBACK_IP_RESTRICT"). CloudFront's IpAddress condition takes
  * IPv4 ranges only, so a viewer who reached the edge over IPv6 gets an
  * unrestricted (still expiring) URL rather than one that can never play.
+ *
+ * `query` (already encoded, without `?`) becomes part of the signed resource, so a viewer cannot
+ * change it; the distribution forwards only `response-content-disposition` to S3 (README,
+ * "CloudFront"), which the download URL uses.
  */
 export function signPlaybackUrl(
   cdn: Config['cdn'],
   key: string,
   expiresAt: number,
   clientIp: string | undefined,
+  query = '',
 ): string {
-  const url = objectUrl(cdn.domain, key);
+  const url = objectUrl(cdn.domain, key) + (query ? `?${query}` : '');
   try {
     const network = cdn.ipRestrict && clientIp ? ipv4Network(clientIp, cdn.ipPrefix) : null;
     if (network) {

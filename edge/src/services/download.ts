@@ -18,6 +18,19 @@ export function attachmentDisposition(filename: string): string {
 }
 
 /**
+ * The query a CDN download URL carries: S3's `response-content-disposition` override with
+ * {@link attachmentDisposition}, every byte outside RFC 3986's unreserved set percent-encoded
+ * (also `'()*!`, which encodeURIComponent keeps), so no proxy or CDN normalises what was signed.
+ */
+export function dispositionQuery(filename: string): string {
+  const value = encodeURIComponent(attachmentDisposition(filename)).replace(
+    /[!'()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `response-content-disposition=${value}`;
+}
+
+/**
  * A presigned GetObject of one stored video that browsers save under its original name:
  * S3 answers with the `response-content-disposition` the signature covers.
  */

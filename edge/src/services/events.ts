@@ -77,8 +77,15 @@ export function userEventQuota(
   };
 }
 
+/**
+ * Signed links to a video's bytes, `RATE_LIMIT_PLAYBACKS_PER_HOUR` a user: a playback URL and a
+ * download URL are the same grant in two forms, so they share one budget (downloads cannot be
+ * used to get around the playback quota, nor the reverse).
+ */
+export const VIDEO_LINK_EVENT_TYPES: readonly EventType[] = ['playback_access', 'download'];
+
 export function playbackQuota(user: { iss: string; sub: string }, limit: number, now: number): HourlyQuota {
-  return userEventQuota('playback', ['playback_access'], user, limit, now);
+  return userEventQuota('playback', VIDEO_LINK_EVENT_TYPES, user, limit, now);
 }
 
 /** Failures a user can cause to be recorded: reported by the browser, or refusals the edge logs. */
@@ -145,11 +152,12 @@ export async function stats(
          FROM videos WHERE site = ? AND upload_status = 'ready' AND retired_timestamp IS NULL`,
       )
       .bind(site),
-    // Bytes a playback would move if watched to the end: an upper bound, which is what a budget wants.
+    // Bytes a playback would move if watched to the end, or a download moves: an upper bound,
+    // which is what a budget wants. `n` stays the playbacks.
     db
       .prepare(
-        `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes
-         FROM events WHERE site = ? AND event_type = 'playback_access' AND timestamp >= ?`,
+        `SELECT SUM(CASE WHEN event_type = 'playback_access' THEN 1 ELSE 0 END) AS n, COALESCE(SUM(file_size), 0) AS bytes
+         FROM events WHERE site = ? AND event_type IN ('playback_access', 'download') AND timestamp >= ?`,
       )
       .bind(site, since),
     db
@@ -182,7 +190,7 @@ export async function stats(
   ]);
   const u = uploads!.results[0] as { total: number; ok: number | null; failed: number | null };
   const s = stored!.results[0] as { n: number; bytes: number };
-  const d = delivered!.results[0] as { n: number; bytes: number };
+  const d = delivered!.results[0] as { n: number | null; bytes: number };
   const storage = (s.bytes / GB) * prices.storageGbMonth;
   const delivery = ((d.bytes / GB) * prices.deliveryGb * 30) / days;
   const round = (x: number) => Math.round(x * 100) / 100;
@@ -194,7 +202,7 @@ export async function stats(
     success_rate: u.total === 0 ? null : (u.ok ?? 0) / u.total,
     total_storage_bytes: s.bytes,
     ready_videos: s.n,
-    playbacks: d.n,
+    playbacks: d.n ?? 0,
     estimated_monthly_cost: {
       currency: 'USD',
       storage: round(storage),

@@ -30,3 +30,22 @@ export function finalKeyOf(staging: string): string | null {
 export function stagingKeyOf(final: string): string {
   return final.startsWith(FINAL) ? STAGING + final.slice(FINAL.length) : STAGING + final;
 }
+
+/** The folder of a final key (`videos/{user}/{time}_{random}`): a video's poster and captions live there. */
+function folderOf(final: string): string {
+  return final.slice(0, final.lastIndexOf('/'));
+}
+
+/** The poster beside a video. A video's own name always ends in a video extension, so never collides. */
+export function posterKeyOf(final: string): string {
+  return `${folderOf(final)}/poster.jpg`;
+}
+
+/**
+ * A new key for a caption file beside a video: every attach gets its own (keys are never reused,
+ * so a CDN cache can never serve a replaced file).
+ */
+export function newCaptionKey(final: string, language: string): string {
+  const random = crypto.randomUUID().replace(/-/g, '').slice(0, 12);
+  return `${folderOf(final)}/captions/${language}_${random}.vtt`;
+}

@@ -8,6 +8,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListPartsCommand,
+  PutObjectCommand,
   S3Client,
   S3ServiceException,
   UploadPartCommand,
@@ -288,5 +289,30 @@ export async function getObjectRange(
       if (err.name === 'InvalidRange' || err.$metadata.httpStatusCode === 416) return new Uint8Array();
     }
     throw storageFailure('GetObject', err);
+  }
+}
+
+/**
+ * A small object the edge writes itself (a poster, a caption file): server-side, so the key is
+ * never presigned and no browser can write under `videos/`. Content-MD5 makes S3 refuse bytes
+ * changed on the way.
+ */
+export async function putObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: Uint8Array<ArrayBuffer>,
+  contentType: string,
+): Promise<void> {
+  const digest = new Uint8Array(await crypto.subtle.digest('MD5', body));
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length,
+        ContentMD5: btoa(String.fromCharCode(...digest)),
+      }),
+    );
+  } catch (err) {
+    throw storageFailure('PutObject', err);
   }
 }

@@ -84,6 +84,9 @@ export async function verifyToken(
       if (!isPositiveInt(payload[id])) bad(`The token has no valid ${id}.`);
     }
   }
+  if (scope === 'view' && payload.captions !== undefined && typeof payload.captions !== 'boolean') {
+    bad('The view token has an invalid captions claim.');
+  }
   if (scope === 'upload') {
     if (!isPositiveInt(payload.maxbytes)) bad('The upload token has no valid maxbytes.');
     payload.maxbytes = Math.min(payload.maxbytes, MAX_UPLOAD_BYTES);

@@ -166,6 +166,17 @@ export async function fail(
   return changed(r) === 1;
 }
 
+/**
+ * Records the poster the edge wrote beside a pending upload (its key is derived from the
+ * video's). Only while pending: once confirmed, what the teacher sees next to the video is
+ * fixed like the video itself. False when the session is no longer pending; the caller then
+ * deletes the object it wrote (cleanup's sweep would too).
+ */
+export async function attachPoster(db: D1Database, id: number, key: string): Promise<boolean> {
+  const r = await db.prepare(`UPDATE videos SET poster_key = ? WHERE ${PENDING}`).bind(key, id).run();
+  return changed(r) === 1;
+}
+
 // ---- confirm, claim, delete -----------------------------------------------------
 
 /**

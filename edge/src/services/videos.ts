@@ -37,6 +37,8 @@ export interface VideoRow {
   invalidation_id: string | null;
   counts_for_quota: number;
   sweep_due: number | null;
+  /** The poster's key (migration 0008), null when none was stored. */
+  poster_key: string | null;
 }
 
 /** The upload a token may confirm: same site, user and submission — never someone else's key. */
@@ -123,7 +125,8 @@ export async function listVideos(db: D1Database, f: VideoFilter): Promise<{ rows
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString());
 
-export function toAdminVideo(row: VideoRow): AdminVideo {
+/** `posterUrl`: the poster's signed CDN URL, which only the route can sign. */
+export function toAdminVideo(row: VideoRow, posterUrl: string | null = null): AdminVideo {
   return {
     id: row.id,
     courseid: row.courseid,
@@ -144,6 +147,7 @@ export function toAdminVideo(row: VideoRow): AdminVideo {
     uploaded_at: iso(row.upload_timestamp)!,
     deleted_at: iso(row.deleted_timestamp),
     replaced_at: iso(row.retired_timestamp),
+    poster_url: posterUrl,
   };
 }
 
@@ -159,6 +163,8 @@ export interface VideoStatusRow {
   deletion_context: string | null;
   /** The submission's current claimed video, when it is another one. */
   successor: number | null;
+  duration: number | null;
+  poster_key: string | null;
 }
 
 /**
@@ -170,7 +176,7 @@ export async function videoStatuses(db: D1Database, site: string, ids: readonly 
   const { results } = await db
     .prepare(
       `SELECT v.id, v.submissionid, v.upload_status, v.upload_timestamp, v.confirmed_timestamp,
-              v.retired_timestamp, v.deleted_timestamp,
+              v.retired_timestamp, v.deleted_timestamp, v.duration, v.poster_key,
               (SELECT e.error_context FROM events e
                 WHERE e.site = v.site AND e.s3_key = v.s3_key AND e.event_type = 'video_deletion'
                 ORDER BY e.timestamp DESC, e.id DESC LIMIT 1) AS deletion_context,

@@ -81,6 +81,8 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
             'filename' => 'privacy:metadata:edge:filename',
             'video' => 'privacy:metadata:edge:video',
             'exportlink' => 'privacy:metadata:edge:exportlink',
+            'captions' => 'privacy:metadata:edge:captions',
+            'poster' => 'privacy:metadata:edge:poster',
             'events' => 'privacy:metadata:edge:events',
         ], 'privacy:metadata:edge');
 
@@ -168,9 +170,14 @@ class provider implements assignsubmission_provider, assignsubmission_user_provi
                 ? get_string('privacy:export:removed', 'assignsubmission_s3video')
                 : get_string('privacy:export:unavailable', 'assignsubmission_s3video', $e->getMessage())];
         }
+        $captions = [];
+        foreach ($link['captions'] ?? [] as $caption) {
+            $captions[] = ['language' => $caption['language'], 'label' => $caption['label'], 'download' => $caption['url']];
+        }
         return [
             'download' => $link['url'],
             'downloadexpires' => transform::datetime((int) strtotime($link['expires_at'])),
+            'captions' => $captions,
         ];
     }
 

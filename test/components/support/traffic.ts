@@ -33,6 +33,11 @@ export interface Traffic {
   /** Part numbers PUT with a 2xx answer, in the order they finished. */
   partsSent(): number[];
   calls(path: string): EdgeCall[];
+  /**
+   * Every edge call made so far, once each has its answer. Reports (`/api/events`) go out beside
+   * what the student sees, not before it: read them after this, never right after a phase.
+   */
+  settled(): Promise<EdgeCall[]>;
   restore(): void;
 }
 
@@ -108,7 +113,14 @@ export function watchTraffic(bend: Bend = {}): Traffic {
     abort.call(this);
   };
 
-  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  const inFlight = new Set<Promise<unknown>>();
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const call = observe(input, init);
+    inFlight.add(call);
+    void call.catch(() => undefined).finally(() => inFlight.delete(call));
+    return call;
+  };
+  const observe = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     const attempt = (edgeAttempts.get(url.pathname) ?? 0) + 1;
@@ -132,6 +144,10 @@ export function watchTraffic(bend: Bend = {}): Traffic {
     edge,
     partsSent: () => puts.filter((p) => p.status !== undefined && p.status >= 200 && p.status < 300).map((p) => p.part),
     calls: (path) => edge.filter((c) => c.path === path),
+    async settled() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      return edge;
+    },
     restore() {
       proto.open = open;
       proto.send = send;

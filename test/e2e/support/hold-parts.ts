@@ -15,21 +15,34 @@ export interface HoldOptions {
   parts: number[];
   /** Sends each this long after it was held; otherwise they wait for {@link releaseParts}. */
   releaseAfterMs?: number;
+  /**
+   * Sends each one second after its presigned URL has expired (X-Amz-Date + X-Amz-Expires):
+   * a condition the URL itself states, so the test does not depend on how busy the machine is.
+   */
+  releaseAfterExpiry?: boolean;
 }
 
 /**
  * Plain JavaScript, not a function handed to page.evaluate: tsx compiles this
  * file with esbuild's keepNames, whose `__name` helper does not exist in the page.
  */
-const WRAPPER = `(({ parts, releaseAfterMs }) => {
+const WRAPPER = `(({ parts, releaseAfterMs, releaseAfterExpiry }) => {
   const proto = XMLHttpRequest.prototype;
   const open = proto.open;
   const send = proto.send;
   const partOf = new WeakMap();
+  const expiryOf = new WeakMap();
+  const expiry = (url) => {
+    const q = new URL(url, location.href).searchParams;
+    const d = /^(\\d{4})(\\d{2})(\\d{2})T(\\d{2})(\\d{2})(\\d{2})Z$/.exec(q.get('X-Amz-Date') ?? '');
+    if (!d) return Date.now();
+    return Date.UTC(+d[1], +d[2] - 1, +d[3], +d[4], +d[5], +d[6]) + Number(q.get('X-Amz-Expires') ?? 0) * 1000;
+  };
   const attempted = new Set();
   const held = [];
   proto.open = function (method, url, ...rest) {
     partOf.set(this, method === 'PUT' ? Number(new URL(String(url), location.href).searchParams.get('partNumber') ?? 0) : 0);
+    expiryOf.set(this, expiry(String(url)));
     return open.call(this, method, url, ...rest);
   };
   proto.send = function (body) {
@@ -37,7 +50,8 @@ const WRAPPER = `(({ parts, releaseAfterMs }) => {
     if (!parts.includes(part) || attempted.has(part)) return send.call(this, body);
     attempted.add(part);
     const go = () => send.call(this, body);
-    if (releaseAfterMs === undefined) held.push(go);
+    if (releaseAfterExpiry) setTimeout(go, Math.max(0, expiryOf.get(this) + 1000 - Date.now()));
+    else if (releaseAfterMs === undefined) held.push(go);
     else setTimeout(go, releaseAfterMs);
   };
   window.s3vReleaseParts = () => held.splice(0).forEach((go) => go());

@@ -50,11 +50,13 @@ if ($auth === 'Bearer crash-token') {
         $videos = [];
         foreach ($body['videoids'] as $id) {
             $videos[(string) $id] = $state['statuses'][(string) $id] ?? ['status' => 'missing', 'submissionid' => null];
+            unset($videos[(string) $id]['captions']);
         }
         answer(200, ['videos' => $videos]);
     } else if (isset($state['statuses'][(string) $body['videoid']]) && $state['statuses'][(string) $body['videoid']]['status'] === 'ready') {
         answer(200, ['url' => 'https://s3.example.net/videos/' . $body['videoid'] . '?X-Amz-Expires=604800',
-            'expires_at' => '2027-01-08T00:00:00.000Z', 'filename' => 'Final cut.mp4']);
+            'expires_at' => '2027-01-08T00:00:00.000Z', 'filename' => 'Final cut.mp4',
+            'captions' => $state['statuses'][(string) $body['videoid']]['captions'] ?? []]);
     } else {
         refuse(410, 'VIDEO_DELETED', 'Video was deleted.');
     }

@@ -18,7 +18,7 @@ $ids = [(int) ($in['courseid'] ?? 0), (int) ($in['assignmentid'] ?? 0), (int) ($
 echo match ($in['scope']) {
     'upload' => $issuer->upload($userid, ...$ids, ...[(int) ($in['maxbytes'] ?? 0), $in['coursename'] ?? '',
         $in['assignmentname'] ?? '', $in['fullname'] ?? '']),
-    'view' => $issuer->view($userid, $in['role'] ?? 'teacher', ...$ids),
+    'view' => $issuer->view($userid, $in['role'] ?? 'teacher', ...$ids, captions: ($in['captions'] ?? false) === true),
     'claim' => $issuer->claim($userid, $in['role'] ?? 'student', ...$ids),
     'admin' => $issuer->admin($userid),
     'server' => $issuer->server($userid),

@@ -311,6 +311,14 @@ final class html_writer {
         }
         return "<{$tagname}{$attrs}>{$contents}</{$tagname}>";
     }
+    /** As lib/outputcomponents.php: a void element, attributes escaped. */
+    public static function empty_tag($tagname, ?array $attributes = null): string {
+        $attrs = '';
+        foreach ($attributes ?? [] as $name => $value) {
+            $attrs .= ' ' . $name . '="' . s($value) . '"';
+        }
+        return "<{$tagname}{$attrs} />";
+    }
     public static function div($content, $class = '', ?array $attributes = null): string {
         return self::tag('div', $content, ($class !== '' ? ['class' => $class] : []) + ($attributes ?? []));
     }
