@@ -3,7 +3,7 @@ import videojs from 'video.js/core.es.js';
 import type { ClientEventRequest, PlaybackUrlResponse } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
 import { browserPlays, sourceType } from './playable-formats';
-import { playbackUrlRequest } from './prefetch';
+import { earlyOr } from './prefetch';
 
 /**
  * A signed CloudFront URL in a Video.js player, kept working: when the URL
@@ -153,24 +153,12 @@ export class PlaybackController implements ReactiveController {
   }
 
   private fetchUrl(signal: AbortSignal): Promise<PlaybackUrlResponse> {
-    return this.io.edge<PlaybackUrlResponse>({ ...playbackUrlRequest(this.io.submissionid()), signal });
+    return this.io.edge<PlaybackUrlResponse>({ path: '/api/playback-url', query: { submissionid: this.io.submissionid() }, signal });
   }
 
-  /**
-   * The page's early answer when there is one, so the URL is not asked only
-   * after Video.js has loaded; a token that expired meanwhile, or no answer
-   * at all, is asked again the usual way (which renews the token).
-   */
-  private async firstUrl(signal: AbortSignal): Promise<PlaybackUrlResponse> {
-    const early = this.io.prefetched?.();
-    if (early) {
-      try {
-        return await early;
-      } catch (err) {
-        if (!(err instanceof EdgeError && (err.code === 'TOKEN_EXPIRED' || err.code === 'NETWORK'))) throw err;
-      }
-    }
-    return this.fetchUrl(signal);
+  /** The page's early answer when there is one (prefetch.ts): the URL is not asked only after Video.js has loaded. */
+  private firstUrl(signal: AbortSignal): Promise<PlaybackUrlResponse> {
+    return earlyOr(this.io.prefetched?.(), () => this.fetchUrl(signal));
   }
 
   private use(url: PlaybackUrlResponse): void {

@@ -6,7 +6,7 @@ import { sharedStyles } from '../shared.styles';
 import type { StringKey } from '../strings';
 import { CAPTION_LANGUAGES, ExtrasController, languageName } from './extras';
 import { playableFormats } from './playable-formats';
-import type { PlaybackUrlResponse } from '../../edge/src/contract';
+import type { PlaybackUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
 import { PlaybackController, type PlayerProblem } from './playback';
 import { takePrefetch } from './prefetch';
 import { playerStyles } from './player.styles';
@@ -51,13 +51,14 @@ export class S3vPlayer extends S3vElement {
     label: () => this.t('player_label'),
     stage: () => this.stageEl,
     edge: (req) => this.edge(req),
-    prefetched: () => takePrefetch<PlaybackUrlResponse>(this, this.submissionid, this.token),
+    prefetched: () => takePrefetch<PlaybackUrlResponse>(this, '/api/playback-url', this.submissionid, this.token),
   });
 
   private readonly extras = new ExtrasController(this, {
     submissionid: () => this.submissionid,
     edge: (req) => this.edge(req),
     player: () => this.playback.videojs,
+    prefetched: () => takePrefetch<VideoExtrasResponse>(this, '/api/video-extras', this.submissionid, this.token),
   });
 
   /**

@@ -1,32 +1,52 @@
-import { callEdgeWith, fetchFailure, type EdgeRequest } from '../edge-client';
+import { callEdgeWith, EdgeError, fetchFailure } from '../edge-client';
 
 /**
- * The player's first request, made by the loader as soon as the page runs it,
- * while RequireJS is still fetching Video.js (amd/src/loader.ts): the loader
- * leaves the response on the element under this name, and the player takes it
- * instead of asking again. Only the first start uses it; retries and renewals
- * ask the edge themselves.
+ * The player's first requests — its playback URL and its extras (poster,
+ * captions) — made by the loader as soon as the page runs it, while
+ * RequireJS is still fetching Video.js (amd/src/loader.ts). The loader leaves
+ * the responses on the element under this name, and the player takes each
+ * (once) instead of asking again. Only the first start uses them; retries,
+ * renewals and reloads ask the edge themselves.
  */
-export const PREFETCH_PROPERTY = 's3vPlaybackPrefetch';
+export const PREFETCH_PROPERTY = 's3vPrefetch';
 
-export interface PlaybackPrefetch {
+/** The GET paths the loader asks for, with `?submissionid=`: the player's own first requests. */
+export const PREFETCH_PATHS = ['/api/playback-url', '/api/video-extras'] as const;
+export type PrefetchPath = (typeof PREFETCH_PATHS)[number];
+
+export interface Prefetch {
   submissionid: number;
-  /** The token the request carried: a prefetch made with another is not this element's answer. */
+  /** The token the requests carried: requests made with another are not this element's answers. */
   token: string;
-  response: Promise<Response>;
+  responses: Partial<Record<PrefetchPath, Promise<Response>>>;
 }
 
-/** The path and query the loader asks, which must be the player's own request. */
-export const playbackUrlRequest = (submissionid: number): EdgeRequest => ({ path: '/api/playback-url', query: { submissionid } });
+/**
+ * The loader's response to `path` for this element's submission and token,
+ * taken (so used once), read as the edge client reads any answer; null when
+ * there is none.
+ */
+export function takePrefetch<T>(element: HTMLElement, path: PrefetchPath, submissionid: number, token: string): Promise<T> | null {
+  const prefetch = (element as unknown as Record<string, Prefetch | undefined>)[PREFETCH_PROPERTY];
+  const response = prefetch?.responses[path];
+  if (!prefetch || !response) return null;
+  delete prefetch.responses[path];
+  if (prefetch.submissionid !== submissionid || prefetch.token !== token) return null;
+  return callEdgeWith<T>(response.catch((err: unknown) => Promise.reject(fetchFailure(err))));
+}
 
 /**
- * The loader's response for this element's submission and token, taken (so
- * asked for once), as the edge client would read it; null when there is none.
+ * The early answer when there is one, else (or when it is a token that
+ * expired meanwhile, or no answer at all) the request made the usual way,
+ * which renews the token.
  */
-export function takePrefetch<T>(element: HTMLElement, submissionid: number, token: string): Promise<T> | null {
-  const holder = element as unknown as Record<string, PlaybackPrefetch | undefined>;
-  const prefetch = holder[PREFETCH_PROPERTY];
-  delete holder[PREFETCH_PROPERTY];
-  if (!prefetch || prefetch.submissionid !== submissionid || prefetch.token !== token) return null;
-  return callEdgeWith<T>(prefetch.response.catch((err: unknown) => Promise.reject(fetchFailure(err))));
+export async function earlyOr<T>(early: Promise<T> | null | undefined, ask: () => Promise<T>): Promise<T> {
+  if (early) {
+    try {
+      return await early;
+    } catch (err) {
+      if (!(err instanceof EdgeError && (err.code === 'TOKEN_EXPIRED' || err.code === 'NETWORK'))) throw err;
+    }
+  }
+  return ask();
 }

@@ -9,7 +9,8 @@ import { fixtureDir, makeVideo } from './support/fixtures';
 
 /**
  * The teacher's page does not wait for Video.js to ask for the video: the
- * playback URL is requested while the player's module is still loading, and
+ * playback URL and the extras (poster, captions) are requested while the
+ * player's module is still loading, and
  * the module's shared chunks are requested in the same round as the module,
  * not after it arrives. The player then uses that one answer.
  */
@@ -45,12 +46,12 @@ after(async () => {
 });
 
 describe('the teacher page starts the video while Video.js loads', () => {
-  it('asks for the playback URL and the shared chunks before the Video.js module has arrived, then plays with that URL', async () => {
+  it('asks for the playback URL, the extras and the shared chunks before the Video.js module has arrived, then plays with that URL', async () => {
     const page = await browser.newPage();
     const requests: Request[] = [];
     page.on('request', (req) => requests.push(req));
     const seen = (test: (url: string) => boolean) => requests.some((r) => test(r.url()));
-    const wanted = () => seen((u) => u.includes('/api/playback-url')) && chunks.every((c) => seen((u) => u.endsWith(`/assignsubmission_s3video/${c}.js`)));
+    const wanted = () => seen((u) => u.includes('/api/playback-url')) && seen((u) => u.includes('/api/video-extras')) && chunks.every((c) => seen((u) => u.endsWith(`/assignsubmission_s3video/${c}.js`)));
 
     // The Video.js module is held back until both are asked for (or the limit passes, and the test fails).
     let released!: (seen: boolean) => void;
@@ -76,6 +77,8 @@ describe('the teacher page starts the video while Video.js loads', () => {
     const playbackUrls = requests.filter((r) => r.url().includes('/api/playback-url'));
     assert.equal(playbackUrls.length, 1, 'the player used the early answer rather than asking again');
     assert.equal(playbackUrls[0]!.headers().authorization?.startsWith('Bearer '), true);
+    // The extras (poster, captions) were asked with it, by the page, and the player used that answer.
+    assert.equal(requests.filter((r) => r.url().includes('/api/video-extras')).length, 1, 'the extras were asked once');
     assert.equal(await page.locator('s3v-player [role=alert]').count(), 0);
     await page.close();
   });
