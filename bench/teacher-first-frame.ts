@@ -9,16 +9,30 @@
  *                 `loadeddata` as well, which is when the frame is decoded
  * and the waterfall of script and API requests from Resource Timing.
  *
- * With BENCH_BASELINE_AMD=<dir of *.min.js> the same stack also serves that
- * build (e.g. the one before a change) on alternate loads: before/after
- * interleaved, one ratio per run.
+ * With BENCH_BASELINE_REF=<git ref> (or BENCH_BASELINE_AMD=<dir of *.min.js>)
+ * the same stack also serves that build (e.g. the one before a change) on
+ * alternate loads: before/after interleaved, one ratio per pair.
  */
-import { rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixtureDir, makeVideo } from '../test/e2e/support/fixtures';
 import { fmt, handIn, launchChromium, spread, startDemoStack, useAmdBuild, type Browser, type Page, type Spread } from './pages';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const BASELINE = process.env.BENCH_BASELINE_AMD ?? '';
+const ROOT = new URL('../', import.meta.url).pathname;
+
+/** The AMD build of another commit, built in a scratch copy of it: its amd/build directory. */
+function baselineBuild(ref: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 's3v-baseline-'));
+  execSync(`git -C ${JSON.stringify(ROOT)} archive ${ref} | tar -x -C ${JSON.stringify(dir)}`);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  execSync('node scripts/build-amd.mjs', { cwd: dir, stdio: 'ignore' });
+  return join(dir, 'amd/build');
+}
+
+const BASELINE = process.env.BENCH_BASELINE_REF ? baselineBuild(process.env.BENCH_BASELINE_REF) : (process.env.BENCH_BASELINE_AMD ?? '');
 const SUBMISSION = 700;
 
 /** Marks taken inside the page: the video's source and its first frame. */
