@@ -97,7 +97,8 @@ class assign_submission_s3video extends assign_submission_plugin {
     }
 
     /**
-     * The per-assignment settings: the size limit (enabling is the standard checkbox).
+     * The per-assignment settings: the size limit, and whether a video that plays in no
+     * browser is refused before it is sent (enabling is the standard checkbox).
      *
      * @param MoodleQuickForm $mform
      * @return void
@@ -111,6 +112,12 @@ class assign_submission_s3video extends assign_submission_plugin {
         $mform->addHelpButton('assignsubmission_s3video_maxbytes', 'maximumsize', 'assignsubmission_s3video');
         $mform->setDefault('assignsubmission_s3video_maxbytes', min($default, $sitemax));
         $mform->hideIf('assignsubmission_s3video_maxbytes', 'assignsubmission_s3video_enabled', 'notchecked');
+
+        $name = get_string('refuseunplayable', 'assignsubmission_s3video');
+        $mform->addElement('advcheckbox', 'assignsubmission_s3video_refuseunplayable', $name);
+        $mform->addHelpButton('assignsubmission_s3video_refuseunplayable', 'refuseunplayable', 'assignsubmission_s3video');
+        $mform->setDefault('assignsubmission_s3video_refuseunplayable', (int) $this->get_config('refuseunplayable'));
+        $mform->hideIf('assignsubmission_s3video_refuseunplayable', 'assignsubmission_s3video_enabled', 'notchecked');
     }
 
     /**
@@ -122,6 +129,7 @@ class assign_submission_s3video extends assign_submission_plugin {
     public function save_settings(stdClass $data) {
         $maxbytes = (int) ($data->assignsubmission_s3video_maxbytes ?? 0);
         $this->set_config('maxbytes', min($maxbytes > 0 ? $maxbytes : config::site_maxbytes(), contract::MAX_UPLOAD_BYTES));
+        $this->set_config('refuseunplayable', empty($data->assignsubmission_s3video_refuseunplayable) ? 0 : 1);
         return true;
     }
 
@@ -189,6 +197,7 @@ class assign_submission_s3video extends assign_submission_plugin {
             self::RECEIPT_FIELD,
             // A video deleted or replaced at the edge is no longer the one to replace.
             $current && $this->is_playable($current) ? $current : null,
+            (bool) $this->get_config('refuseunplayable'),
         );
         $mform->addElement(
             'static',

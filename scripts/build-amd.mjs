@@ -13,6 +13,9 @@
  * into every page); entries and shared chunks all end in `-lazy`, which Moodle
  * leaves out of that bundle and fetches on demand.
  *
+ * A dynamic import() becomes RequireJS's asynchronous require of its chunk, so
+ * the chunk loads when that code runs (the uploader's header reader, on a file pick).
+ *
  * Also writes .build/amd-meta.json (which sources went into which module),
  * for scripts/sizes.mjs and the tests that check what a page loads.
  */
@@ -43,16 +46,17 @@ function moduleName(file) {
 /**
  * Entry → every shared chunk it needs, however deep (module names), from a
  * split build's metafile: what the loader requests alongside the entry.
+ * Chunks only reached through import() stay out: they load when that code runs.
  */
 function chunksOf(metafile) {
   const byPath = (path) => moduleName(join(ROOT, path));
   const chunks = {};
   for (const [path, info] of Object.entries(metafile.outputs)) {
-    if (!path.endsWith('.js') || !info.entryPoint) continue;
+    if (!path.endsWith('.js') || !info.entryPoint || !ENTRIES.includes(byPath(path))) continue;
     const seen = new Set();
     const visit = (p) => {
       for (const imp of metafile.outputs[p]?.imports ?? []) {
-        if (seen.has(imp.path)) continue;
+        if (imp.kind !== 'import-statement' || seen.has(imp.path)) continue;
         seen.add(imp.path);
         visit(imp.path);
       }
@@ -87,6 +91,19 @@ function esm(entries, splitting, define = {}) {
   });
 }
 
+/**
+ * `import("./chunk.js")` → RequireJS's asynchronous form with the chunk's AMD id: the
+ * chunk is fetched when that code runs, not with the module (a plain require() of a
+ * module not yet loaded throws in RequireJS). The define's own `require` is in scope.
+ */
+function dynamicImportsToRequire(text, names) {
+  return text.replace(/import\(\s*"\.\/([^"]+\.js)"\s*\)/g, (whole, file) => {
+    const dep = [...names].find(([path]) => basename(path) === file)?.[1];
+    if (!dep) throw new Error(`dynamic import of ${file}: no such output`);
+    return `new Promise(function(resolve,reject){require([${JSON.stringify(`${COMPONENT}/${dep}`)}],resolve,reject)})`;
+  });
+}
+
 async function build() {
   const started = performance.now();
   const lazy = await esm(ENTRIES.filter((e) => e !== 'loader'), true);
@@ -108,16 +125,19 @@ async function build() {
     const name = names.get(file.path);
     const info = result.metafile.outputs[relative(ROOT, file.path)];
     if (!info) throw new Error(`no metafile entry for ${file.path}`);
-    const deps = info.imports.map((imp) => {
-      if (imp.kind !== 'import-statement') throw new Error(`${name}: ${imp.kind} of ${imp.path} has no AMD equivalent here`);
-      return names.get(join(ROOT, imp.path));
-    });
+    const deps = [];
+    const lazyDeps = [];
+    for (const imp of info.imports) {
+      if (imp.kind === 'import-statement') deps.push(names.get(join(ROOT, imp.path)));
+      else if (imp.kind === 'dynamic-import') lazyDeps.push(names.get(join(ROOT, imp.path)));
+      else throw new Error(`${name}: ${imp.kind} of ${imp.path} has no AMD equivalent here`);
+    }
     if (name === 'loader' && deps.length > 0) {
       throw new Error(`loader imports ${deps.join(', ')}: it must stay self-contained (Moodle puts it on every page)`);
     }
     const ids = deps.map((dep) => `${COMPONENT}/${dep}`);
     const header = `define(${JSON.stringify(`${COMPONENT}/${name}`)},${JSON.stringify(['require', 'exports', 'module', ...ids])},function(require,exports,module){`;
-    const cjs = await esbuild.transform(file.text, {
+    const cjs = await esbuild.transform(dynamicImportsToRequire(file.text, names), {
       format: 'cjs',
       minify: true,
       target: sharedOptions.target,
@@ -146,6 +166,8 @@ async function build() {
       id: `${COMPONENT}/${name}`,
       lazy: name !== 'loader',
       deps,
+      // Fetched only when the code runs an import() (the header reader, when a file is picked).
+      lazyDeps,
       // "(disabled):…" entries are modules a package's browser field maps to nothing; "<define:…>" the build's own constants.
       inputs: Object.keys(info.inputs).filter((p) => !p.startsWith('(disabled):') && !p.startsWith('<define:')),
     };

@@ -15,6 +15,7 @@ import { sharedStyles } from '../shared.styles';
 import type { StringKey } from '../strings';
 import { adminStyles } from './admin.styles';
 import { adminTableStyles } from './admin-table.styles';
+import { mediaLine } from './media-summary';
 
 const PER_PAGE = [10, 20, 50, 100] as const;
 
@@ -246,6 +247,7 @@ export class S3vAdminTable extends S3vElement {
       <td class="key">
         ${v.s3_key}
         ${v.md5 ? html`<br /><span class="checksum muted">${this.t('videos_checksum')}: <code>${v.md5}</code></span>` : nothing}
+        ${mediaLine((key, a) => this.t(key, a), v.media)}
       </td>
       <td>${this.renderStatus(v)}</td>
       <td class="nowrap">${formatDate(v.uploaded_at, this)}</td>

@@ -9,6 +9,7 @@ import type { StringKey } from '../strings';
 import { adminStyles } from './admin.styles';
 import { dashboardStyles } from './dashboard.styles';
 import { errorChart } from './error-chart';
+import { playabilityDetail } from './media-summary';
 
 /**
  * `<s3v-dashboard>`: how the service is doing over a period — uploads,
@@ -99,6 +100,11 @@ export class S3vDashboard extends S3vElement {
             this.t('dashboard_success_rate_detail', { ok: formatNumber(s.successful_uploads), total: formatNumber(s.total_uploads) }),
           )}
           ${this.card('dashboard_storage', formatBytes(s.total_storage_bytes), this.t('dashboard_storage_detail', formatNumber(s.ready_videos)))}
+          ${this.card(
+            'dashboard_playability',
+            `${this.t('videos_playability_all')}: ${formatNumber(s.playability.all)}`,
+            playabilityDetail((key, a) => this.t(key, a), s.playability),
+          )}
           ${this.card(
             'dashboard_cost',
             formatMoney(cost.total, cost.currency),

@@ -122,6 +122,11 @@ export class PlaybackController implements ReactiveController {
     return this.url?.md5 ?? null;
   }
 
+  /** The stored header facts and size of the video being played (display only); null before a URL. */
+  get media(): { facts: PlaybackUrlResponse['media']; filesize: number } | null {
+    return this.url ? { facts: this.url.media ?? null, filesize: this.url.filesize } : null;
+  }
+
   /** The element's Video.js instance, for tests and for pages that want to script it. */
   get videojs(): Player | null {
     return this.player;

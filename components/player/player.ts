@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import { emit, PLAYBACK_INCOMPLETE } from '../events';
 import { formatTimeLeft } from '../format';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
@@ -7,6 +8,10 @@ import type { StringKey } from '../strings';
 import { CAPTION_LANGUAGES, ExtrasController, languageName } from './extras';
 import { playableFormats } from './playable-formats';
 import type { PlaybackUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
+import { browserLikelyCannotPlay, indexAtEndMatters } from './media-notes';
+import { PartialPlaybackController, type PartialFinding } from './partial-playback';
+import { playabilityNote } from './playability-note';
+import { playabilityNoteStyles } from './playability-note.styles';
 import { PlaybackController, type PlayerProblem } from './playback';
 import { takePrefetch } from './prefetch';
 import { playerStyles } from './player.styles';
@@ -38,7 +43,7 @@ const RETRYABLE: ReadonlySet<PlayerProblem> = new Set(['network', 'failed', 'rat
  * style it nor get styled by it.
  */
 export class S3vPlayer extends S3vElement {
-  static override styles = [sharedStyles, videojsStyles, playerStyles];
+  static override styles = [sharedStyles, videojsStyles, playerStyles, playabilityNoteStyles];
 
   protected readonly kind = 'player';
 
@@ -69,6 +74,14 @@ export class S3vPlayer extends S3vElement {
     return this.extras.save();
   }
 
+  /** Watches the <video> for audio without picture, no frame, no metadata (partial-playback.ts). */
+  private readonly partial = new PartialPlaybackController(this, {
+    stage: () => this.stageEl ?? null,
+    found: (finding, context) => this.incomplete(finding, context),
+  });
+  /** The source the "likely cannot play" note was already announced for. */
+  private announcedFor: string | null = null;
+
   /** The Video.js player once mounted (for tests and page scripts). */
   get videojs() {
     return this.playback.videojs;
@@ -82,6 +95,7 @@ export class S3vPlayer extends S3vElement {
   private startedFor: string | null = null;
 
   protected override updated(): void {
+    this.announceUnsupported();
     if (!this.edgeUrl || !this.token || !this.submissionid) return;
     const key = `${this.edgeUrl} ${this.submissionid}`;
     if (key === this.startedFor) return;
@@ -93,6 +107,43 @@ export class S3vPlayer extends S3vElement {
   protected override willUpdate(): void {
     // The poster and tracks go to Video.js as soon as both it and they exist.
     this.extras.apply();
+  }
+
+  /** Tells the page (a Download offer may answer) and the admins (a playback_failure event). */
+  private incomplete(finding: PartialFinding | 'unsupported', context: Record<string, unknown>): void {
+    emit(this, PLAYBACK_INCOMPLETE, { finding, submissionid: this.submissionid });
+    const media = this.playback.media?.facts ?? null;
+    this.edge({
+      path: '/api/events',
+      body: {
+        event_type: 'playback_failure',
+        submissionid: this.submissionid,
+        error_code: `PARTIAL_${finding.toUpperCase().replace('-', '_')}`,
+        error_message: `The browser ${finding === 'unsupported' ? 'says it cannot play' : `played only part of (${finding})`} this video.`,
+        error_context: { ...context, media, userAgent: navigator.userAgent.slice(0, 200) },
+      },
+    }).catch(() => undefined);
+  }
+
+  /** Once per video: the stored facts say this browser cannot play it. */
+  private announceUnsupported(): void {
+    const current = this.playback.media;
+    if (this.playback.state.phase !== 'ready' || !current?.facts || this.partial.finding) return;
+    const key = `${this.submissionid} ${this.playback.videojs?.currentSrc() ?? ''}`;
+    if (key === this.announcedFor || !browserLikelyCannotPlay(current.facts)) return;
+    this.announcedFor = key;
+    this.incomplete('unsupported', {});
+  }
+
+  /** The note for the video being played, if any: what playback showed, else what the stored facts predict. */
+  private note(): TemplateResult | typeof nothing {
+    const current = this.playback.media;
+    if (this.playback.state.phase !== 'ready' || !current) return nothing;
+    const finding = this.partial.finding ?? (current.facts && browserLikelyCannotPlay(current.facts) ? 'unsupported' : null);
+    const indexLast = indexAtEndMatters(current.facts, current.filesize)
+      ? html`<p class="muted index-last">${this.t('player_media_index_last')}</p>`
+      : nothing;
+    return html`${finding ? playabilityNote((key, a) => this.t(key, a), current.facts, finding) : nothing}${indexLast}`;
   }
 
   override connectedCallback(): void {
@@ -122,7 +173,7 @@ export class S3vPlayer extends S3vElement {
           ? html`<p class="loading"><span class="spinner" aria-hidden="true"></span> ${this.t('player_loading')}</p>`
           : nothing}
       </div>
-      ${s.phase === 'error' ? this.renderProblem(s.problem, s.retryAfter) : nothing}
+      ${s.phase === 'error' ? this.renderProblem(s.problem, s.retryAfter) : this.note()}
       ${s.phase === 'ready' && this.playback.checksum
         ? html`<p class="checksum muted">${this.t('player_checksum')}: <code>${this.playback.checksum}</code></p>`
         : nothing}

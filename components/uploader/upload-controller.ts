@@ -1,10 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ClientEventRequest, ConfirmUploadRequest, ConfirmUploadResponse, UploadUrlRequest, UploadUrlResponse, VideoExtension } from '../../edge/src/contract';
+import type { ClientEventRequest, ConfirmUploadRequest, ConfirmUploadResponse, MediaFacts, UploadUrlRequest, UploadUrlResponse, VideoExtension } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
 import type { UploadCompleteDetail } from '../events';
 import { formatBytes, formatTimeLeft } from '../format';
 import { isGone, MultipartUpload, startMultipart, type MultipartSession, type RetryReport } from './multipart-upload';
 import { md5Of, toHex } from './md5';
+import type { GateOutcome } from './playability-gate';
 import { fingerprint, ResumeStore, sameFile, type FileFingerprint } from './resume-store';
 import { reportCode, S3UploadError } from './s3-errors';
 import { postToS3 } from './s3-post';
@@ -54,6 +55,8 @@ export interface UploadIO {
   multipartThreshold(): number;
   edge<T>(req: EdgeRequest): Promise<T>;
   completed(result: UploadCompleteDetail): void;
+  /** Where the file plays (playability-gate.ts): settles when it may be sent, or refuses it. */
+  playability(file: File, signal: AbortSignal): Promise<GateOutcome>;
 }
 
 /**
@@ -81,6 +84,8 @@ interface Job {
   multipart: MultipartUpload | null;
   /** What S3's ETag must be for the bytes sent (see ConfirmUploadRequest.md5), once the transfer is done. */
   checksum: string | null;
+  /** What the header says, for confirm to store (display only); null when it could not be read. */
+  media: MediaFacts | null;
 }
 
 interface Failure {
@@ -155,7 +160,7 @@ export class UploadController implements ReactiveController {
       }
       return m;
     });
-    this.job = { file, mimetype: check.mimetype, stage: 'upload', s3Key: null, metadata, multipart: null, checksum: null };
+    this.job = { file, mimetype: check.mimetype, stage: 'upload', s3Key: null, metadata, multipart: null, checksum: null, media: null };
     void this.go();
   }
 
@@ -214,6 +219,10 @@ export class UploadController implements ReactiveController {
         const refused = await checkContent(job.file, this.io.allowedTypes());
         if (!current()) return;
         if (refused) return this.refuse(job, refused);
+        const playable = await this.io.playability(job.file, signal);
+        if (!current()) return;
+        if ('refused' in playable) return this.refuse(job, playable.refused);
+        job.media = playable.media;
         job.s3Key = await this.send(job, signal);
         job.stage = 'confirm';
       }
@@ -431,6 +440,7 @@ export class UploadController implements ReactiveController {
             filesize: job.file.size,
             md5: job.checksum!,
             duration: rounded,
+            ...(job.media ? { media: job.media } : {}),
           } satisfies ConfirmUploadRequest,
           signal,
         });

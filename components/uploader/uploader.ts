@@ -8,6 +8,9 @@ import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
 import { MULTIPART_THRESHOLD, UploadController, type UploadPhase, type UploadState } from './upload-controller';
 import { FormGuard } from './form-guard';
+import { PlayabilityGate } from './playability-gate';
+import { playabilityNotice } from './playability-notice';
+import { playabilityNoticeStyles } from './playability-notice.styles';
 import { uploaderStyles } from './uploader.styles';
 import { allowedTypes, pickerAccept, typeNames, uploadLimit } from './validate';
 
@@ -27,7 +30,7 @@ interface CurrentVideo {
  * (the `receipt-input` field) and to listeners (`s3v-upload-complete`).
  */
 export class S3vUploader extends S3vElement {
-  static override styles = [sharedStyles, uploaderStyles];
+  static override styles = [sharedStyles, uploaderStyles, playabilityNoticeStyles];
 
   protected readonly kind = 'uploader';
 
@@ -43,6 +46,8 @@ export class S3vUploader extends S3vElement {
   @property({ attribute: 'current-uploaded' }) currentUploaded = '';
   /** The site's allowed containers as Moodle renders them (".mp4,.mov"); empty allows every one the edge takes. */
   @property() accept = '';
+  /** The assignment refuses videos that play in no browser (Moodle renders the attribute when so). */
+  @property({ attribute: 'refuse-unplayable', type: Boolean }) refuseUnplayable = false;
   /** Files of at least this many bytes go multipart; tests move it to try either path with any file. */
   @property({ attribute: 'multipart-threshold', type: Number }) multipartThreshold = MULTIPART_THRESHOLD;
 
@@ -51,6 +56,8 @@ export class S3vUploader extends S3vElement {
   @state() private finished: CurrentVideo | null = null;
 
   @query('input[type=file]') private picker!: HTMLInputElement;
+
+  private readonly playability = new PlayabilityGate(this, () => this.refuseUnplayable);
 
   private readonly upload = new UploadController(this, {
     edgeUrl: () => this.edgeUrl,
@@ -61,6 +68,7 @@ export class S3vUploader extends S3vElement {
     multipartThreshold: () => (this.multipartThreshold > 0 ? this.multipartThreshold : MULTIPART_THRESHOLD),
     edge: (req) => this.edge(req),
     completed: (result) => this.completed(result),
+    playability: (file, signal) => this.playability.check(file, signal),
   });
 
   /** Holds the form's Save or Cancel while an upload runs (see form-guard.ts). */
@@ -300,6 +308,14 @@ export class S3vUploader extends S3vElement {
       case 'initial':
         return this.renderInitial(s.cancelled);
       case 'validating':
+        if (this.playability.state.kind === 'asking') {
+          const { summary, verdict } = this.playability.state;
+          return html`${this.renderFile(s.file)} ${playabilityNotice((key, a) => this.t(key, a), summary, verdict, {
+            proceed: () => this.playability.proceed(),
+            choose: () => this.openPicker(),
+            cancel: () => void this.upload.cancel(),
+          })}`;
+        }
         return html`
           <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_validating')}</p>
           <div class="actions">${this.cancelButton()}</div>

@@ -116,10 +116,26 @@ function bucketName(env: Env, forcePathStyle: boolean): string {
 }
 
 /**
- * Parses the bindings once per request. Fails loudly (500 with the variable's
+ * The bindings parsed once per isolate: workerd hands every request of an isolate the same `env`
+ * object, and bindings change only with a new deployment (a new isolate). Keyed by the object
+ * itself, so another `env` (a test's, a second worker's) is parsed afresh; a failure is not kept.
+ */
+const parsed = new WeakMap<Env, Config>();
+
+/**
+ * Parses the bindings (once per isolate, see `parsed`). Fails loudly (500 with the variable's
  * name) rather than running with a half-configured bucket or CDN.
  */
 export function loadConfig(env: Env): Config {
+  let config = parsed.get(env);
+  if (!config) {
+    config = parseConfig(env);
+    parsed.set(env, config);
+  }
+  return config;
+}
+
+function parseConfig(env: Env): Config {
   const issuers = list(required(env, 'MOODLE_ISSUERS'));
   const secret = required(env, 'MOODLE_SHARED_SECRET');
   if (secret.length < 32) throw new ConfigError('MOODLE_SHARED_SECRET must be at least 32 characters');

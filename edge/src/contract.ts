@@ -308,6 +308,49 @@ export interface ConfirmUploadRequest {
   md5: string;
   /** Seconds, as the browser read it from the file; absent when it could not. */
   duration?: number | null;
+  /**
+   * What the browser read from the file's header before sending (see {@link MediaFacts});
+   * absent when it could not read it. Stored for display only: nothing is decided on it.
+   */
+  media?: MediaFacts | null;
+}
+
+// ---- media facts (read by the uploader from the file's header) -----------
+
+/** The containers the header reader tells apart (`mov`: QuickTime; `mkv`: Matroska other than WebM). */
+export const MEDIA_CONTAINERS = ['mp4', 'mov', 'webm', 'mkv', 'avi'] as const;
+export type MediaContainer = (typeof MEDIA_CONTAINERS)[number];
+
+/**
+ * Where a file plays (components/media/playability.ts holds the rules and their sources):
+ * `all` current browsers, only `some` of them, `none`, or `unknown` (a codec the rules do not know).
+ */
+export const PLAYABILITIES = ['all', 'some', 'none', 'unknown'] as const;
+export type Playability = (typeof PLAYABILITIES)[number];
+
+/**
+ * A codec as the header names it: the RFC 6381 `codecs` parameter where one exists
+ * (`avc1.64001F`, `hvc1.1.6.L93.B0`, `vp09.00.10.08`, `mp4a.40.2`, `opus`), else the
+ * container's own identifier (an MP4 sample entry `mp4v`/`apcn`, an AVI FourCC `XVID`,
+ * a Matroska CodecID `V_MPEG4/ISO/ASP`). Letters, digits and `._-/`, at most this long.
+ */
+export const MEDIA_CODEC_MAX_LENGTH = 64;
+export const MEDIA_CODEC_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
+/** Frame sides above this are not a camera's (8K is 7680 × 4320; DCI 8K 8192). */
+export const MEDIA_MAX_DIMENSION = 16384;
+
+export interface MediaFacts {
+  container: MediaContainer;
+  video_codec: string | null;
+  audio_codec: string | null;
+  /** Display size in pixels (after pixel aspect ratio and rotation); null when unknown. */
+  width: number | null;
+  height: number | null;
+  /** Seconds, from the header's own metadata; null when it has none. */
+  duration: number | null;
+  /** MP4/MOV: true when the index (`moov`) comes before the media data (`mdat`); null for other containers. */
+  faststart: boolean | null;
+  playability: Playability;
 }
 
 export interface ConfirmUploadResponse {
@@ -377,6 +420,8 @@ export interface PlaybackUrlResponse {
   duration: number | null;
   /** The confirmed checksum of the bytes behind signed_url; null for videos confirmed before checksums. */
   md5: string | null;
+  /** What the uploader read from the file's header (display only); null when it sent none. */
+  media: MediaFacts | null;
 }
 
 // ---- GET /api/download-url?submissionid= ----------------------------------
@@ -479,6 +524,8 @@ export interface VideoSummary {
   md5: string | null;
   /** ISO 8601, when the video was deleted (status `deleted`); null otherwise. */
   deleted_at: string | null;
+  /** What the uploader read from the file's header (display only); null when it sent none. */
+  media: MediaFacts | null;
 }
 
 /**
@@ -532,6 +579,11 @@ export interface AdminStatsResponse {
     timestamp: string;
   }>;
   error_breakdown: Array<{ error_code: string; count: number }>;
+  /**
+   * Current videos (as `ready_videos`) by where they play, as their uploaders read them;
+   * `unrecorded`: confirmed without media facts (an older uploader, or a header it could not read).
+   */
+  playability: Record<Playability | 'unrecorded', number>;
 }
 
 export interface AdminVideo {
@@ -561,6 +613,8 @@ export interface AdminVideo {
    * no longer shown to anyone, is not counted as stored, and the cleanup run deletes it.
    */
   replaced_at: string | null;
+  /** What the uploader read from the file's header (display only); null when it sent none. */
+  media: MediaFacts | null;
 }
 
 export interface AdminVideosResponse {

@@ -98,7 +98,7 @@ export function indexPage(): string {
         <li><a href="/admin/videos">Admin: video management</a></li>
       </ul>
       <p>Other submissions: change <code>?submission=</code>. Options on the student page:
-      <code>maxbytes=</code> (the assignment's limit), <code>token_lifetime=</code> (seconds, to watch a token renewal).</p>
+      <code>maxbytes=</code> (the assignment's limit), <code>refuse_unplayable=1</code> (refuse videos no browser plays), <code>token_lifetime=</code> (seconds, to watch a token renewal).</p>
     </div>`,
   });
 }
@@ -108,6 +108,7 @@ export interface StudentView {
   edgeUrl: string;
   token: string;
   maxbytes: number;
+  refuseUnplayable: boolean;
   current: { filename: string; filesize: number; uploaded: string } | null;
   notice: { ok: boolean; text: string } | null;
   action: string;
@@ -125,7 +126,7 @@ export function studentPage(v: StudentView): string {
     <form class="card" method="post" action="${esc(v.action)}">
       <h2>Video submission</h2>
       <s3v-uploader edge-url="${esc(v.edgeUrl)}" token="${esc(v.token)}" assignmentid="${DEMO_COURSE.assignmentid}"
-        submissionid="${v.submissionid}" maxbytes="${v.maxbytes}" receipt-input="s3video_receipt"${current}></s3v-uploader>
+        submissionid="${v.submissionid}" maxbytes="${v.maxbytes}" receipt-input="s3video_receipt"${v.refuseUnplayable ? ' refuse-unplayable' : ''}${current}></s3v-uploader>
       <input type="hidden" name="s3video_receipt" value="">
       <div class="buttons">
         <input type="submit" class="btn btn-primary" name="submitbutton" id="id_submitbutton" value="Save changes">

@@ -43,6 +43,8 @@ export interface RunningDemo {
 /** What Moodle keeps in its database: the video each saved submission has, and its limit. */
 interface SubmissionRecord {
   maxbytes: number;
+  /** The assignment setting "refuse videos no browser can play" (`?refuse_unplayable=1`). */
+  refuseUnplayable: boolean;
   saved: { filename: string; filesize: number; uploaded: string } | null;
 }
 
@@ -104,7 +106,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const submissions = new Map<number, SubmissionRecord>();
   const record = (id: number): SubmissionRecord => {
     let r = submissions.get(id);
-    if (!r) submissions.set(id, (r = { maxbytes: MAX_UPLOAD_BYTES, saved: null }));
+    if (!r) submissions.set(id, (r = { maxbytes: MAX_UPLOAD_BYTES, refuseUnplayable: false, saved: null }));
     return r;
   };
   const token = (req: TokenRequest) => devToken(edgeUrl, req);
@@ -113,6 +115,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const submissionid = positiveInt(url.searchParams.get('submission'), 'submission');
     const r = record(submissionid);
     if (url.searchParams.has('maxbytes')) r.maxbytes = Math.min(positiveInt(url.searchParams.get('maxbytes'), 'maxbytes'), MAX_UPLOAD_BYTES);
+    if (url.searchParams.has('refuse_unplayable')) r.refuseUnplayable = url.searchParams.get('refuse_unplayable') === '1';
     const lifetime = url.searchParams.get('token_lifetime');
     return studentPage({
       submissionid,
@@ -125,6 +128,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         ...(lifetime ? { lifetime: positiveInt(lifetime, 'token_lifetime') } : {}),
       }),
       maxbytes: r.maxbytes,
+      refuseUnplayable: r.refuseUnplayable,
       current: r.saved,
       notice,
       action: `/student?submission=${submissionid}`,

@@ -71,6 +71,7 @@ describe('<s3v-admin-table>', () => {
       id: unique(), courseid: 2, coursename: 'Course', assignmentid: 10, assignmentname: tag, submissionid: unique(), userid: '42',
       fullname: 'Ada', filename: 'lecture.mp4', s3_key: 'videos/42/1_ab/lecture.mp4', status: 'ready', file_size: 1024, duration: 6,
       mime_type: 'video/mp4', md5: '3b5d5c3712955042212316173ccf37be-3', claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null, replaced_at: null, poster_url: null,
+      media: null,
     };
     const traffic = watchTraffic({
       edge: (path) =>
@@ -82,6 +83,33 @@ describe('<s3v-admin-table>', () => {
       const el = await table(tag);
       expect(rows(el)[0]!.querySelector('.key code')!.textContent).to.equal(video.md5);
       expect(cells(rows(el)[0]!)[3]).to.equal(`${video.s3_key} MD5 checksum: ${video.md5}`);
+      await expect(el).to.be.accessible();
+    } finally {
+      traffic.restore();
+    }
+  });
+
+  it('shows a video’s format, where it plays and an index at the end, as its uploader read them', async () => {
+    const tag = `Assignment [${unique()}]`;
+    const video: AdminVideo = {
+      id: unique(), courseid: 2, coursename: 'Course', assignmentid: 10, assignmentname: tag, submissionid: unique(), userid: '42',
+      fullname: 'Ada', filename: 'IMG_0001.mov', s3_key: 'videos/42/1_ab/IMG_0001.mov', status: 'ready', file_size: 1024, duration: 6,
+      mime_type: 'video/quicktime', md5: null, claimed: true, uploaded_at: new Date().toISOString(), deleted_at: null, replaced_at: null, poster_url: null,
+      media: { container: 'mov', video_codec: 'hvc1.2.4.L120.90', audio_codec: 'mp4a.40.2', width: 1920, height: 1080, duration: 6, faststart: false, playability: 'some' },
+    };
+    const traffic = watchTraffic({
+      edge: (path) =>
+        path === '/api/admin/videos'
+          ? new Response(JSON.stringify({ videos: [video], total: 1, page: 1, perpage: 20 }), { status: 200, headers: { 'Content-Type': 'application/json' } })
+          : null,
+    });
+    try {
+      const el = await table(tag);
+      const line = rows(el)[0]!.querySelector<HTMLElement>('.media')!;
+      expect(line.dataset.playability).to.equal('some');
+      expect(line.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+        'Format: MOV · HEVC (H.265) Main 10 · AAC · 1920×1080 · index at the end — Plays in: Some browsers',
+      );
       await expect(el).to.be.accessible();
     } finally {
       traffic.restore();

@@ -47,11 +47,14 @@ describe('<s3v-dashboard>', () => {
     const el = await dashboard();
     const stats = (await api<AdminStatsResponse>(admin, '/api/admin/stats?days=30')).body;
     const cards = [...el.shadowRoot!.querySelectorAll('.card')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
-    expect(cards).to.have.length(4);
+    expect(cards).to.have.length(5);
     expect(cards[0]).to.contain('Total uploads').and.contain(String(stats.total_uploads));
     expect(cards[1]).to.contain('Success rate').and.contain(`of ${stats.total_uploads} uploads`);
     expect(cards[2]).to.contain('Total storage').and.contain(`${stats.ready_videos} videos stored`);
-    expect(cards[3]).to.contain('Estimated cost').and.contain('$');
+    const p = stats.playability;
+    expect(cards[3]).to.contain('Where videos play').and.contain(`Every browser: ${p.all}`).and.contain(`Some browsers: ${p.some}`)
+      .and.contain(`No browser: ${p.none}`).and.contain(`Not checked: ${p.unrecorded}`);
+    expect(cards[4]).to.contain('Estimated cost').and.contain('$');
     await expect(el).to.be.accessible();
   });
 

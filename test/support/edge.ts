@@ -20,6 +20,10 @@ export interface EdgeOptions {
   vars?: Record<string, string>;
   /** How the RATE_LIMITS binding behaves (see production-kv.ts); Miniflare's own KV by default. */
   kv?: KvMode;
+  /** Opens workerd's inspector (Chrome DevTools Protocol) on this port: benchmarks profile through it. */
+  inspectorPort?: number;
+  /** Another build of the worker (e.g. an unminified one a profile can name functions in). */
+  bundle?: string;
 }
 
 export interface Edge {
@@ -50,7 +54,7 @@ export async function startEdge(o: EdgeOptions): Promise<Edge> {
   const kvMode = o.kv ?? 'local';
   const worker = {
     modules: true,
-    scriptPath: BUNDLE,
+    scriptPath: o.bundle ?? BUNDLE,
     compatibilityDate: '2026-04-20',
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: 'test-db' },
@@ -77,6 +81,7 @@ export async function startEdge(o: EdgeOptions): Promise<Edge> {
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
+    ...(o.inspectorPort ? { inspectorPort: o.inspectorPort } : {}),
     workers: kvMode === 'local'
       ? [worker]
       : [worker, { name: KV_WORKER, modules: true, script: KV_WORKER_SCRIPT, kvNamespaces: { INNER: 'rate-limits' } }],

@@ -18,7 +18,7 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * headers policy does. `kv`: see production-kv.ts; `invalidationMs`: how long the stand-in keeps
  * invalidations in progress.
  */
-export async function startStack(vars: Record<string, string> = {}, options: { kv?: KvMode; invalidationMs?: number } = {}) {
+export async function startStack(vars: Record<string, string> = {}, options: { kv?: KvMode; invalidationMs?: number; inspectorPort?: number; bundle?: string } = {}) {
   const secrets = generateSecrets();
   const s3: S3Env = { ...s3Env(), bucket: `s3v-test-${randomBytes(6).toString('hex')}` };
   const s3client = testS3Client(s3);
@@ -41,6 +41,8 @@ export async function startStack(vars: Record<string, string> = {}, options: { k
       cdn: { url: cdn.url, keyPairId: secrets.keyPairId, privateKey: secrets.cloudfrontPrivateKey, distributionId },
       vars,
       kv: options.kv,
+      inspectorPort: options.inspectorPort,
+      bundle: options.bundle,
     });
   } catch (err) {
     await cdn.close();

@@ -54,9 +54,10 @@ admin.get('/videos', async (c) => {
     perpage,
   });
   const expires = c.var.now + c.var.config.playbackUrlTtl;
-  const poster = (row: (typeof rows)[number]) =>
+  const poster = async (row: (typeof rows)[number]) =>
     row.poster_key && row.upload_status === 'ready' ? signPlaybackUrl(c.var.config.cdn, row.poster_key, expires, undefined) : null;
-  return c.json<AdminVideosResponse>({ videos: rows.map((row) => toAdminVideo(row, poster(row))), total, page, perpage });
+  const videos = await Promise.all(rows.map(async (row) => toAdminVideo(row, await poster(row))));
+  return c.json<AdminVideosResponse>({ videos, total, page, perpage });
 });
 
 /**

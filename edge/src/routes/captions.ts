@@ -73,8 +73,8 @@ captions.get('/video-extras', requireToken('upload', 'view'), async (c) => {
   return c.json<VideoExtrasResponse>({
     videoid: video.id,
     can_edit: mayEdit(claims),
-    poster_url: video.poster_key ? sign(video.poster_key) : null,
-    tracks: rows.map((row) => toTrack(row, sign(row.s3_key))),
+    poster_url: video.poster_key ? await sign(video.poster_key) : null,
+    tracks: await Promise.all(rows.map(async (row) => toTrack(row, await sign(row.s3_key)))),
   });
 });
 
@@ -112,7 +112,7 @@ captions.post('/captions', requireToken('upload', 'view'), async (c) => {
   const orphans = [...(result.replaced ? [result.replaced.s3_key] : []), ...(result.attached ? [] : [key])];
   if (orphans.length > 0) await deleteObjects(s3, video.s3_bucket, orphans);
   if (!result.attached) throw new ApiError('VIDEO_DELETED', 'The video was deleted or replaced while its captions were saved.', 'videoid');
-  const sign = signPlaybackUrl(config.cdn, key, now + config.playbackUrlTtl, c.req.header('CF-Connecting-IP'));
+  const sign = await signPlaybackUrl(config.cdn, key, now + config.playbackUrlTtl, c.req.header('CF-Connecting-IP'));
   return c.json<AttachCaptionsResponse>({ success: true, track: toTrack(result.row, sign), replaced_id: result.replaced?.id ?? null }, 201);
 });
 

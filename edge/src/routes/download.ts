@@ -31,7 +31,7 @@ download.get('/download-url', requireToken('view'), async (c) => {
 
   // Signing can fail (CDN_ERROR): it comes before the slot, so a failure spends nothing.
   const expires = now + DOWNLOAD_URL_TTL_SECONDS;
-  const url = signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(video.filename));
+  const url = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(video.filename));
   await spendSlotOrRefuse(c.env.DB, c.env.RATE_LIMITS, quota, {
     table: 'events',
     row: eventRow({

@@ -3,6 +3,7 @@ import type { PlaybackUrlResponse, UploadClaims, VideoSummaryResponse, ViewClaim
 import { assertSameResource, requireToken } from '../http/auth';
 import type { AppEnv } from '../http/app-env';
 import { queryInt } from '../http/validate';
+import { mediaOf } from '../media/facts';
 import { eventRow, playbackQuota } from '../services/events';
 import { signPlaybackUrl } from '../services/cdn';
 import { refuseIfBraked, spendSlotOrRefuse } from '../services/rate-limit';
@@ -23,7 +24,7 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
 
   // Everything that can fail comes before the slot: a CDN_ERROR must spend nothing.
   const expires = now + config.playbackUrlTtl;
-  const signed = signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
+  const signed = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'));
   await spendSlotOrRefuse(c.env.DB, c.env.RATE_LIMITS, quota, {
     table: 'events',
     row: eventRow({
@@ -39,6 +40,7 @@ playback.get('/playback-url', requireToken('view'), async (c) => {
     filesize: video.file_size ?? 0,
     duration: video.duration,
     md5: video.md5,
+    media: mediaOf(video),
   });
 });
 
@@ -65,6 +67,7 @@ playback.get('/video', requireToken('upload', 'view'), async (c) => {
       claimed: video.claimed_timestamp !== null,
       md5: video.md5,
       deleted_at: video.deleted_timestamp === null ? null : new Date(video.deleted_timestamp * 1000).toISOString(),
+      media: mediaOf(video),
     },
   });
 });

@@ -49,7 +49,7 @@ function deletion(row: VideoStatusRow): { reason: DeletionReason | null; by: str
 }
 
 /** `posterUrl` signs a poster key; it is asked only for videos that are ready and current. */
-export function toStatusEntry(row: VideoStatusRow, posterUrl: (key: string) => string = () => ''): VideoStatusEntry {
+export async function toStatusEntry(row: VideoStatusRow, posterUrl: (key: string) => Promise<string>): Promise<VideoStatusEntry> {
   const entry: VideoStatusEntry = {
     status: row.upload_status,
     submissionid: row.submissionid,
@@ -72,7 +72,7 @@ export function toStatusEntry(row: VideoStatusRow, posterUrl: (key: string) => s
     entry.reason = 'replaced';
   } else if (row.upload_status === 'ready' && row.poster_key) {
     // A poster for the grading table's row: one signature per ready video, none per row fetch.
-    entry.poster_url = posterUrl(row.poster_key);
+    entry.poster_url = await posterUrl(row.poster_key);
   }
   return entry;
 }
@@ -90,6 +90,7 @@ status.post('/video-status', requireToken('server'), async (c) => {
   const expires = now + config.playbackUrlTtl;
   const videos: Record<string, VideoStatusEntry> = {};
   for (const id of ids) videos[String(id)] = MISSING;
-  for (const row of rows) videos[String(row.id)] = toStatusEntry(row, (key) => signPlaybackUrl(config.cdn, key, expires, undefined));
+  const sign = (key: string) => signPlaybackUrl(config.cdn, key, expires, undefined);
+  for (const row of rows) videos[String(row.id)] = await toStatusEntry(row, sign);
   return c.json<VideoStatusResponse>({ videos });
 });

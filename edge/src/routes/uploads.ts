@@ -12,12 +12,12 @@ import { ApiError } from '../http/errors';
 import type { AppEnv } from '../http/app-env';
 import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/validate';
 import { logRefusal } from '../services/events';
-import { containerFitsExtension } from '../media/container';
+import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/container';
+import { parseMediaFacts } from '../media/facts';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
-import { deleteObjects, headObject, presignUpload, s3Client } from '../services/s3';
+import { deleteObjects, presignUpload, readStart, s3Client } from '../services/s3';
 import { copyIfMatch } from '../services/s3-copy';
-import { sniffStoredObject } from '../services/stored-media';
 import { beginUpload, parseUploadRequest } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
 import { confirm } from '../services/video-states';
@@ -69,6 +69,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   const filesize = int(body, 'filesize', 1, MAX_UPLOAD_BYTES);
   const md5 = checksum(body);
   const duration = optionalNumber(body, 'duration', 0, MAX_DURATION_SECONDS) ?? null;
+  const media = parseMediaFacts(body.media);
 
   const refuse = async (err: ApiError): Promise<never> => {
     await logRefusal(c.env, config.limits.eventsPerHour, {
@@ -98,7 +99,8 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   }
 
   const s3 = s3Client(config.s3);
-  const head = await headObject(s3, video.s3_bucket, key);
+  // Size, ETag and the first bytes in one ranged GET: one S3 round trip fewer than HEAD + GET.
+  const head = await readStart(s3, video.s3_bucket, key, SNIFF_BYTES);
   if (!head) {
     const current = await findById(db, claims.iss, video.id);
     if (current?.upload_status === 'ready') return answer(current);
@@ -112,15 +114,9 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   }
 
   // The browser checked the bytes before sending, but a browser can be bypassed: the stored
-  // object's own first bytes must be a container of the family its name says. (A rewrite after
-  // the HEAD is caught by the copy's If-Match below.)
-  const container = await sniffStoredObject(s3, video.s3_bucket, key);
-  if (container === 'missing') {
-    // Gone since the HEAD: a parallel confirm finished first, or a delete won the race.
-    const current = await findById(db, claims.iss, video.id);
-    if (current?.upload_status === 'ready') return answer(current);
-    return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
-  }
+  // object's own first bytes must be a container of the family its name says. (They come from
+  // the same response as the ETag; a rewrite after it is caught by the copy's If-Match below.)
+  const container = sniffContainer(head.first);
   if (!container || !containerFitsExtension(container, extensionOf(video.filename) as VideoExtension)) {
     return refuse(new ApiError('NOT_A_VIDEO', `The uploaded file is not a video (${VIDEO_TYPE_NAMES}).`, 's3_key'));
   }
@@ -136,16 +132,16 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   }
 
-  await confirm(db, video, { size: head.size, md5, duration, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role });
-  const current = (await findById(db, claims.iss, video.id))!;
+  const current = (await confirm(db, video, { size: head.size, md5, duration, media, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role })).row!;
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy
     // must not outlive it. (Cleanup's sweep removes it again in any case.)
     await deleteObjects(s3, video.s3_bucket, [video.s3_key]);
     return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${current.upload_status}); upload again.`, 's3_key'));
   }
-  // The staging copy has served its purpose; the sweep deletes it again once no grant can write it.
-  await deleteObjects(s3, video.s3_bucket, [key]).catch(() => undefined);
+  // The staging copy has served its purpose. Deleted after the answer (waitUntil): losing this
+  // delete is acceptable, since the sweep deletes every staging key again once no grant can write it.
+  c.executionCtx.waitUntil(deleteObjects(s3, video.s3_bucket, [key]).catch(() => undefined));
   return answer(current);
 });
 

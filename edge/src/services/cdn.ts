@@ -1,7 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import type { Config } from '../config';
 import { ApiError } from '../http/errors';
+import { signCloudFrontUrl } from './cloudfront-sign';
 
 /** The one place the edge talks to CloudFront: signing viewer URLs and invalidating paths. */
 
@@ -49,13 +49,13 @@ export function ipv4Network(ip: string, prefix: number): string | null {
  * change it; the distribution forwards only `response-content-disposition` to S3 (README,
  * "CloudFront"), which the download URL uses.
  */
-export function signPlaybackUrl(
+export async function signPlaybackUrl(
   cdn: Config['cdn'],
   key: string,
   expiresAt: number,
   clientIp: string | undefined,
   query = '',
-): string {
+): Promise<string> {
   const url = objectUrl(cdn.domain, key) + (query ? `?${query}` : '');
   try {
     const network = cdn.ipRestrict && clientIp ? ipv4Network(clientIp, cdn.ipPrefix) : null;
@@ -71,14 +71,9 @@ export function signPlaybackUrl(
           },
         ],
       });
-      return getSignedUrl({ keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, policy });
+      return await signCloudFrontUrl({ url, keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, expires: expiresAt, policy });
     }
-    return getSignedUrl({
-      url,
-      keyPairId: cdn.keyPairId,
-      privateKey: cdn.privateKey,
-      dateLessThan: new Date(expiresAt * 1000).toISOString(),
-    });
+    return await signCloudFrontUrl({ url, keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, expires: expiresAt });
   } catch (err) {
     console.error('CloudFront signing failed', err instanceof Error ? err.message : err);
     throw new ApiError('CDN_ERROR', 'The video link could not be signed; the CDN key is misconfigured.');

@@ -148,7 +148,11 @@ export async function stats(
     db
       .prepare(
         // A replaced video waits only for the cleanup run: it is no longer a video the site keeps.
-        `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes
+        `SELECT COUNT(*) AS n, COALESCE(SUM(file_size), 0) AS bytes,
+                SUM(CASE WHEN media_playability = 'all' THEN 1 ELSE 0 END) AS p_all,
+                SUM(CASE WHEN media_playability = 'some' THEN 1 ELSE 0 END) AS p_some,
+                SUM(CASE WHEN media_playability = 'none' THEN 1 ELSE 0 END) AS p_none,
+                SUM(CASE WHEN media_playability = 'unknown' THEN 1 ELSE 0 END) AS p_unknown
          FROM videos WHERE site = ? AND upload_status = 'ready' AND retired_timestamp IS NULL`,
       )
       .bind(site),
@@ -189,7 +193,8 @@ export async function stats(
       .bind(site, ...FAILURE_TYPES, since),
   ]);
   const u = uploads!.results[0] as { total: number; ok: number | null; failed: number | null };
-  const s = stored!.results[0] as { n: number; bytes: number };
+  const s = stored!.results[0] as { n: number; bytes: number; p_all: number | null; p_some: number | null; p_none: number | null; p_unknown: number | null };
+  const counted = { all: s.p_all ?? 0, some: s.p_some ?? 0, none: s.p_none ?? 0, unknown: s.p_unknown ?? 0 };
   const d = delivered!.results[0] as { n: number | null; bytes: number };
   const storage = (s.bytes / GB) * prices.storageGbMonth;
   const delivery = ((d.bytes / GB) * prices.deliveryGb * 30) / days;
@@ -223,5 +228,7 @@ export async function stats(
       timestamp: new Date((r.timestamp as number) * 1000).toISOString(),
     })),
     error_breakdown: breakdown!.results as Array<{ error_code: string; count: number }>,
+    // Current videos by where their uploader found they play; the rest were confirmed without facts.
+    playability: { ...counted, unrecorded: s.n - counted.all - counted.some - counted.none - counted.unknown },
   };
 }

@@ -18,8 +18,26 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Config } from '../config';
 import { ApiError } from '../http/errors';
 
+/**
+ * One client per isolate and configuration (config.ts parses the bindings once per isolate,
+ * so `config` is the same object for every request): building an S3Client resolves its whole
+ * middleware stack, and its SigV4 signer caches the derived signing key per day and region, so a
+ * client per request paid for both on every call (README, "What a request costs"). The client
+ * holds no connection or request-bound I/O object (its handler calls `fetch` per request).
+ */
+const clients = new WeakMap<Config['s3'], S3Client>();
+
 /** The one place the edge talks to S3 (AWS or any S3-compatible server such as Ceph RGW). */
 export function s3Client(config: Config['s3']): S3Client {
+  let client = clients.get(config);
+  if (!client) {
+    client = newS3Client(config);
+    clients.set(config, client);
+  }
+  return client;
+}
+
+function newS3Client(config: Config['s3']): S3Client {
   return new S3Client({
     region: config.region,
     endpoint: config.endpoint,
@@ -89,6 +107,41 @@ export async function headObject(s3: S3Client, bucket: string, key: string): Pro
       return null;
     }
     throw storageFailure('HeadObject', err);
+  }
+}
+
+/** A stored object's HeadObject facts and its first bytes, all from one response. */
+export interface StoredStart extends StoredObject {
+  first: Uint8Array;
+}
+
+/**
+ * Size, type, ETag and the first `bytes` bytes of a stored object with ONE ranged GetObject
+ * (null when there is none): the size is Content-Range's total, so the facts and the bytes come
+ * from the same version of the object, and confirm saves the HeadObject round trip it once
+ * made before reading the first bytes. An empty object answers a range with 416; HeadObject
+ * then gives its facts.
+ */
+export async function readStart(s3: S3Client, bucket: string, key: string, bytes: number): Promise<StoredStart | null> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${bytes - 1}` }));
+    const first = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    const total = /\/(\d+)$/.exec(out.ContentRange ?? '');
+    return {
+      size: total ? Number(total[1]) : out.ContentLength ?? first.length,
+      contentType: out.ContentType,
+      etag: (out.ETag ?? '').replace(/"/g, '').toLowerCase(),
+      first,
+    };
+  } catch (err) {
+    if (err instanceof S3ServiceException) {
+      if (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404) return null;
+      if (err.name === 'InvalidRange' || err.$metadata.httpStatusCode === 416) {
+        const head = await headObject(s3, bucket, key);
+        return head && { ...head, first: new Uint8Array() };
+      }
+    }
+    throw storageFailure('GetObject', err);
   }
 }
 
@@ -266,29 +319,6 @@ export async function abortMultipart(s3: S3Client, bucket: string, key: string, 
   } catch (err) {
     if (err instanceof S3ServiceException && (err.name === 'NoSuchUpload' || err.name === 'NoSuchKey')) return;
     throw storageFailure('AbortMultipartUpload', err);
-  }
-}
-
-/**
- * Bytes `start`…`end` (inclusive, as HTTP Range counts) of a stored object: fewer when the
- * object is shorter, none when it starts past the end (416), null when there is no object.
- */
-export async function getObjectRange(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  start: number,
-  end: number,
-): Promise<Uint8Array | null> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }));
-    return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
-  } catch (err) {
-    if (err instanceof S3ServiceException) {
-      if (err.name === 'NoSuchKey' || err.$metadata.httpStatusCode === 404) return null;
-      if (err.name === 'InvalidRange' || err.$metadata.httpStatusCode === 416) return new Uint8Array();
-    }
-    throw storageFailure('GetObject', err);
   }
 }
 

@@ -18,6 +18,22 @@ const SCOPES: readonly Scope[] = ['upload', 'view', 'admin', 'claim', 'server'];
 /** Moodle's clock and the edge's may disagree a little; a token "from the future" beyond this is forged or broken. */
 const CLOCK_SKEW_SECONDS = 60;
 
+/**
+ * The HS256 key for a secret, imported once per isolate: hono/jwt imports a string secret again
+ * on every sign and verify. One key for both, as HMAC signs and verifies with the same secret.
+ */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    hmacKeys.set(secret, key);
+    key.catch(() => hmacKeys.delete(secret));
+  }
+  return key;
+}
+
 function isPositiveInt(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
@@ -63,7 +79,7 @@ export async function verifyToken(
   if (!isCanonicalJws(token)) bad('The token is invalid.');
   let payload: Record<string, unknown>;
   try {
-    payload = await verify(token, secret, { alg: 'HS256', aud: TOKEN_AUDIENCE, iat: false });
+    payload = await verify(token, await hmacKey(secret), { alg: 'HS256', aud: TOKEN_AUDIENCE, iat: false });
   } catch (err) {
     if (err instanceof JwtTokenExpired) throw new ApiError('TOKEN_EXPIRED', 'The token has expired; reload the page.');
     bad('The token is invalid.');
@@ -94,9 +110,9 @@ export async function verifyToken(
   return { ...payload, iss: iss.replace(/\/+$/, '') } as unknown as TokenClaims;
 }
 
-export function signReceipt(claims: Omit<ReceiptClaims, 'iss' | 'aud'>, secret: string): Promise<string> {
+export async function signReceipt(claims: Omit<ReceiptClaims, 'iss' | 'aud'>, secret: string): Promise<string> {
   const payload: ReceiptClaims = { iss: RECEIPT_ISSUER, aud: RECEIPT_AUDIENCE, ...claims };
-  return sign({ ...payload }, secret, 'HS256');
+  return sign({ ...payload }, await hmacKey(secret), 'HS256');
 }
 
 /** The claim endpoint gets a receipt back from Moodle; it must be one the edge signed. */
@@ -104,7 +120,7 @@ export async function verifyReceipt(receipt: string, secret: string): Promise<Re
   if (!isCanonicalJws(receipt)) throw new ApiError('INVALID_TOKEN', 'The upload receipt is invalid.');
   let payload: Record<string, unknown>;
   try {
-    payload = await verify(receipt, secret, { alg: 'HS256', aud: RECEIPT_AUDIENCE, iss: RECEIPT_ISSUER, iat: false });
+    payload = await verify(receipt, await hmacKey(secret), { alg: 'HS256', aud: RECEIPT_AUDIENCE, iss: RECEIPT_ISSUER, iat: false });
   } catch (err) {
     if (err instanceof JwtTokenExpired) {
       throw new ApiError('TOKEN_EXPIRED', 'The upload receipt has expired; upload the video again.');

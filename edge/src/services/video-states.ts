@@ -1,4 +1,5 @@
-import type { EventType } from '../contract';
+import type { EventType, MediaFacts } from '../contract';
+import { mediaColumnValues } from '../media/facts';
 import { searchTextFor, type SearchFields } from './search';
 import type { VideoRow } from './videos';
 
@@ -180,16 +181,17 @@ export async function attachPoster(db: D1Database, id: number, key: string): Pro
 // ---- confirm, claim, delete -----------------------------------------------------
 
 /**
- * pending → ready with the checked size and checksum, plus `upload_success`; the submission's
+ * pending → ready with the checked size and checksum (and the header's facts, for display), plus `upload_success`; the submission's
  * other confirmed but unclaimed uploads are retired (a student replacing a video before saving).
- * The claimed video stays: only a claim replaces it.
+ * The claimed video stays: only a claim replaces it. `confirmed`: this call made the change;
+ * `row`: the record as the same transaction left it (one D1 round trip for both).
  */
 export async function confirm(
   db: D1Database,
   video: Pick<VideoRow, 'id' | 'site' | 'submissionid'>,
-  checked: { size: number; md5: string; duration: number | null; now: number; grace: number },
+  checked: { size: number; md5: string; duration: number | null; media: MediaFacts | null; now: number; grace: number },
   actor: Actor,
-): Promise<boolean> {
+): Promise<{ confirmed: boolean; row: VideoRow | null }> {
   const results = await db.batch([
     db
       .prepare(
@@ -203,12 +205,15 @@ export async function confirm(
     db
       .prepare(
         `UPDATE videos SET upload_status = 'ready', file_size = ?, md5 = ?, duration = ?, confirmed_timestamp = ?,
-           sweep_due = presign_expires + ?
+           sweep_due = presign_expires + ?, media_container = ?, media_video_codec = ?, media_audio_codec = ?,
+           media_width = ?, media_height = ?, media_duration = ?, media_faststart = ?, media_playability = ?
          WHERE ${PENDING}`,
       )
-      .bind(checked.size, checked.md5, checked.duration, checked.now, checked.grace, video.id),
+      .bind(checked.size, checked.md5, checked.duration, checked.now, checked.grace, ...mediaColumnValues(checked.media), video.id),
+    // The row as this transaction left it, read in the same round trip: the caller answers from it.
+    db.prepare('SELECT * FROM videos WHERE id = ? AND site = ?').bind(video.id, video.site),
   ]);
-  return changed(results[2]) === 1;
+  return { confirmed: changed(results[2]) === 1, row: (results[3]?.results[0] as VideoRow | undefined) ?? null };
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { AdminVideo, VideoStatus } from '../contract';
 import { searchClause } from './search';
+import { mediaOf, type MediaColumns } from '../media/facts';
 
 /**
  * Reads of the `videos` table. Every write is a named state transition in
  * `video-states.ts`. Every query is parameterised.
  */
 
-export interface VideoRow {
+export interface VideoRow extends MediaColumns {
   id: number;
   site: string;
   courseid: number;
@@ -148,6 +149,7 @@ export function toAdminVideo(row: VideoRow, posterUrl: string | null = null): Ad
     deleted_at: iso(row.deleted_timestamp),
     replaced_at: iso(row.retired_timestamp),
     poster_url: posterUrl,
+    media: mediaOf(row),
   };
 }
 

@@ -51,6 +51,7 @@ final class elements {
      * @param string[] $extensions the allowed file extensions
      * @param string $receiptinput the name of the hidden input the receipt goes into
      * @param \stdClass|null $current the submission's current video link, if any
+     * @param bool $refuseunplayable refuse, before sending, a video that plays in no web browser
      * @return string HTML
      */
     public static function uploader(
@@ -61,7 +62,8 @@ final class elements {
         int $maxbytes,
         array $extensions,
         string $receiptinput,
-        ?\stdClass $current
+        ?\stdClass $current,
+        bool $refuseunplayable = false
     ): string {
         $attributes = [
             'edge-url' => config::edge_url(),
@@ -72,6 +74,9 @@ final class elements {
             'accept' => implode(',', array_map(fn(string $ext): string => '.' . $ext, $extensions)),
             'receipt-input' => $receiptinput,
         ];
+        if ($refuseunplayable) {
+            $attributes['refuse-unplayable'] = 'refuse-unplayable';
+        }
         if ($current) {
             $attributes['current-filename'] = basename($current->s3key);
             $attributes['current-filesize'] = $current->filesize;
