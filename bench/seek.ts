@@ -73,7 +73,7 @@ async function measure(browser: Browser, url: string, gop: number) {
   }
 }
 
-async function main(): Promise<void> {
+export async function seekBench(): Promise<Record<string, Record<string, Spread>>> {
   mkdirSync(CACHE, { recursive: true });
   const env = await startDemoStack({ RATE_LIMIT_PLAYBACKS_PER_HOUR: '100000', RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
   const browser = await launchChromium();
@@ -112,10 +112,11 @@ async function main(): Promise<void> {
       console.log(`  ${p.v.name.padEnd(22)} ${p.mib.toFixed(0)} MiB  first frame ${fmt(s.first_frame_ms)}  seek to a keyframe ${fmt(s.seek_keyframe_ms)}  seek to just before the next ${fmt(s.seek_worst_ms)} (×${fmt(s.worst_vs_gop1_faststart, 2)})`);
     }
     if (process.env.BENCH_JSON) console.log(JSON.stringify(out));
+    return out;
   } finally {
     await browser.close();
     await env.close();
   }
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await seekBench();
