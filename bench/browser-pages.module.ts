@@ -43,6 +43,7 @@ const bench: Benchmark = {
     rows.push(row('uploader MiB/s (to success)', 'curl PUT MiB/s', c.uploader!.vs_curl_put!, 'MiB/s', c.uploader!.mibps, extra));
     rows.push(row('uploader page CPU s', 'reference page CPU s (no MD5)', c.uploader!.cpu_vs_reference!, 's', c.uploader!.cpu_s, extra));
     rows.push(row('uploader page CPU s', 'reference page + MD5 CPU s', c.uploader!.cpu_vs_reference_md5!, 's', c.uploader!.cpu_s, extra));
+    if (c.uploader!.cpu_vs_baseline_build) rows.push(row('uploader page CPU s', `${process.env.BENCH_BASELINE_REF}'s uploader page CPU s`, c.uploader!.cpu_vs_baseline_build, 's', c.uploader!.cpu_s, extra));
     rows.push(row('uploader JS heap peak MiB', '', c.uploader!.heap_peak_mib!, 'MiB', c.uploader!.heap_peak_mib));
     return rows;
   },

@@ -3,7 +3,9 @@
  * real stack (as test/e2e/support/demo-stack.ts starts them), a video handed
  * in through the student's page, and medians with their spread.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/e2e/support/browser';
@@ -40,6 +42,17 @@ export async function useAmdBuild(page: Page, dir: string): Promise<void> {
       ? route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', headers: { 'Cache-Control': 'no-store' }, body: readFileSync(file) })
       : route.fulfill({ status: 404, body: 'not in this build' });
   });
+}
+
+const ROOT = new URL('../', import.meta.url).pathname;
+
+/** The AMD build of another commit, built in a scratch copy of it (in the system's temporary folder): its amd/build directory. */
+export function baselineBuild(ref: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 's3v-baseline-'));
+  execSync(`git -C ${JSON.stringify(ROOT)} archive ${ref} | tar -x -C ${JSON.stringify(dir)}`);
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  execSync('node scripts/build-amd.mjs', { cwd: dir, stdio: 'ignore' });
+  return join(dir, 'amd/build');
 }
 
 export interface Spread {

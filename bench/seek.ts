@@ -1,6 +1,6 @@
 /**
  * `npm run bench:seek`: what a long video's own layout costs the teacher.
- * Four ffmpeg-made files of the same 10-minute picture, differing only in
+ * Four ffmpeg-made files of the same 5-minute picture, differing only in
  * keyframe spacing (GOP 1 s vs 10 s) and where the index is (`moov` first,
  * "faststart", vs at the end as cameras and many editors write it), handed in
  * through the student's page and played on the teacher's (Chromium, CDN
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fmt, handIn, launchChromium, spread, startDemoStack, type Browser, type Spread } from './pages';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 600);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 300);
 
 interface Variant {
   name: string;

@@ -2,7 +2,8 @@
  * `npm run bench:upload`: the real uploader against plain clients moving the
  * same file to the same local S3, interleaved (the order turned each run):
  *   uploader          — the student's demo page in Chromium (<s3v-uploader>:
- *                       MD5 per part, sign, PUT, complete, confirm);
+ *                       MD5 per part, sign, PUT, complete, confirm); with
+ *                       BENCH_BASELINE_REF=<ref>, also that commit's uploader;
  *   reference page    — a minimal hand-written multipart page in Chromium
  *                       (Uppy is not installed here: XHR part PUTs to URLs
  *                       presigned up front, a <progress> updated at most
@@ -19,7 +20,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,13 +40,15 @@ import * as esbuild from 'esbuild';
 import { partSizeFor } from '../edge/src/contract';
 import { makeVideo } from '../test/e2e/support/fixtures';
 import { PARALLEL_PARTS } from '../components/uploader/multipart-upload';
-import { fmt, launchChromium, spread, startDemoStack, type Browser, type Page, type Spread } from './pages';
+import { baselineBuild, fmt, launchChromium, spread, startDemoStack, useAmdBuild, type Browser, type Page, type Spread } from './pages';
 
 const MIB = 1024 ** 2;
 const SIZE = Number(process.env.BENCH_MIB ?? 1024) * MIB;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PART = Number(process.env.BENCH_PART_MIB ?? 0) * MIB || partSizeFor(SIZE);
 const PARALLEL = Number(process.env.BENCH_PARALLEL ?? 0) || PARALLEL_PARTS;
+/** BENCH_BASELINE_REF=<git ref>: that commit's uploader too, on the same stack (its AMD build served in place of this one's). */
+const BASELINE = process.env.BENCH_BASELINE_REF ? baselineBuild(process.env.BENCH_BASELINE_REF) : '';
 const ROOT = new URL('../', import.meta.url).pathname;
 
 export interface UploadResult {
@@ -56,7 +59,7 @@ export interface UploadResult {
   clients: Record<string, Record<string, Spread>>;
 }
 
-type Client = 'uploader' | 'reference page' | 'reference page + MD5' | 'node multipart' | 'curl PUT';
+type Client = 'uploader' | 'uploader (baseline build)' | 'reference page' | 'reference page + MD5' | 'node multipart' | 'curl PUT';
 interface Sample {
   seconds: number;
   /** The uploader's bytes-to-S3 part alone: until it shows "processing" (confirm, with its server-side copy, follows). */
@@ -189,12 +192,20 @@ export async function uploadBench(): Promise<UploadResult> {
     const b = browser;
     let submission = 900;
 
-    const run: Record<Client, () => Promise<Sample>> = {
-      uploader: async () => {
+    const uploader = (build: string) => async (): Promise<Sample> => {
         const page = await b.newPage();
         try {
+          if (build) await useAmdBuild(page, build);
           await page.goto(`${env.demo.url}/student?submission=${submission++}`);
           await page.locator('s3v-uploader section[data-phase=initial]').waitFor();
+          if (build) {
+            // With a route in place Playwright intercepts every request, part PUTs included, which
+            // slows them many times over: every module the uploader may still ask for is loaded now
+            // (the baseline's chunks, Video.js's too, which the upload never runs), then the route goes.
+            const ids = readdirSync(build).filter((f) => /^shared-.*\.min\.js$/.test(f)).map((f) => `assignsubmission_s3video/${f.replace(/\.min\.js$/, '')}`);
+            await page.evaluate((deps) => new Promise((resolve, reject) => (window as unknown as { requirejs: (d: string[], ok: () => void, fail: (e: Error) => void) => void }).requirejs(deps, () => resolve(undefined), reject)), ids);
+            await page.unrouteAll();
+          }
           // The phases as the page shows them, on its own clock: "processing" is when the bytes are all in S3.
           await page.evaluate(() => {
             const w = window as unknown as { __phases: Record<string, number> };
@@ -216,7 +227,10 @@ export async function uploadBench(): Promise<UploadResult> {
         } finally {
           await page.close();
         }
-      },
+    };
+    const run: Record<Client, () => Promise<Sample>> = {
+      uploader: uploader(''),
+      'uploader (baseline build)': uploader(BASELINE),
       'reference page': () => reference(false),
       'reference page + MD5': () => reference(true),
       'node multipart': async () => {
@@ -265,7 +279,9 @@ export async function uploadBench(): Promise<UploadResult> {
 
     // BENCH_CLIENTS=name,name… runs only those (a sweep of part size or parallelism needs no uploader).
     const only = process.env.BENCH_CLIENTS?.split(',');
-    const clients = (Object.keys(run) as Client[]).filter((c) => !only || only.includes(c) || c === 'node multipart' || c === 'curl PUT');
+    const clients = (Object.keys(run) as Client[]).filter(
+      (c) => (c !== 'uploader (baseline build)' || BASELINE) && (!only || only.includes(c) || c === 'node multipart' || c === 'curl PUT'),
+    );
     const samples = Object.fromEntries(clients.map((c) => [c, [] as Sample[]])) as Partial<Record<Client, Sample[]>> as Record<Client, Sample[]>;
     for (let r = 0; r < RUNS; r++) {
       for (let i = 0; i < clients.length; i++) {
@@ -294,6 +310,11 @@ export async function uploadBench(): Promise<UploadResult> {
         const cpuVsRef = samples['reference page'] ? ratioTo(c, 'reference page', (s) => s.cpuSeconds!) : none;
         const cpuVsRefMd5 = samples['reference page + MD5'] ? ratioTo(c, 'reference page + MD5', (s) => s.cpuSeconds!) : none;
         line += `\n  ${''.padEnd(22)} page CPU ${fmt(cpu, 2)} s (×reference ${fmt(cpuVsRef, 2)}, ×reference+MD5 ${fmt(cpuVsRefMd5, 2)})   JS heap peak ${fmt(heapPeak, 1)} MiB (+${fmt(heap, 1)})`;
+        if (c === 'uploader' && samples['uploader (baseline build)']) {
+          const vsBefore = ratioTo(c, 'uploader (baseline build)', (s) => s.cpuSeconds!);
+          line += `\n  ${''.padEnd(22)} page CPU × the baseline build's uploader ${fmt(vsBefore, 2)}`;
+          entry.cpu_vs_baseline_build = vsBefore;
+        }
         Object.assign(entry, { cpu_s: cpu, cpu_vs_reference: cpuVsRef, cpu_vs_reference_md5: cpuVsRefMd5, heap_growth_mib: heap, heap_peak_mib: heapPeak });
       }
       if (samples[c][0]!.transferSeconds !== undefined) {
