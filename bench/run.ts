@@ -17,6 +17,7 @@ const MODULES = [
   './confirm-copy.module.ts',
   './hash.module.ts',
   './cleanup-scale.ts',
+  './browser-pages.module.ts',
 ];
 
 const only = process.argv.slice(2);

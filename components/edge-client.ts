@@ -48,9 +48,8 @@ export async function callEdge<T>(edgeUrl: string, token: string, req: EdgeReque
   if (req.body !== undefined) headers['Content-Type'] = 'application/json';
   if (req.raw) headers['Content-Type'] = req.raw.type;
 
-  let res: Response;
-  try {
-    res = await fetch(url, {
+  return callEdgeWith<T>(
+    fetch(url, {
       method: req.method ?? (req.body === undefined && !req.raw ? 'GET' : 'POST'),
       headers,
       body: req.raw ? req.raw.bytes : req.body === undefined ? undefined : JSON.stringify(req.body),
@@ -58,12 +57,18 @@ export async function callEdge<T>(edgeUrl: string, token: string, req: EdgeReque
       // Tokens, not cookies: the edge is another origin and must not see Moodle's session.
       credentials: 'omit',
       cache: 'no-store',
-    });
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    throw new EdgeError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
-  }
+    }).catch((err: unknown) => Promise.reject(fetchFailure(err))),
+  );
+}
 
+/** A fetch that got no answer: an abort stays an abort, anything else is NETWORK. */
+export function fetchFailure(err: unknown): unknown {
+  return isAbort(err) ? err : new EdgeError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
+}
+
+/** The edge's answer to a request already made (see callEdge): its JSON, or the EdgeError it carries. */
+export async function callEdgeWith<T>(response: Promise<Response>): Promise<T> {
+  const res = await response;
   const text = await res.text();
   let json: unknown;
   try {

@@ -44,13 +44,38 @@ function moduleName(file) {
 }
 
 /**
+ * Entry → every shared chunk it needs, however deep (module names), from a
+ * split build's metafile: what the loader requests alongside the entry.
+ * Chunks only reached through import() stay out: they load when that code runs.
+ */
+function chunksOf(metafile) {
+  const byPath = (path) => moduleName(join(ROOT, path));
+  const chunks = {};
+  for (const [path, info] of Object.entries(metafile.outputs)) {
+    if (!path.endsWith('.js') || !info.entryPoint || !ENTRIES.includes(byPath(path))) continue;
+    const seen = new Set();
+    const visit = (p) => {
+      for (const imp of metafile.outputs[p]?.imports ?? []) {
+        if (imp.kind !== 'import-statement' || seen.has(imp.path)) continue;
+        seen.add(imp.path);
+        visit(imp.path);
+      }
+    };
+    visit(path);
+    chunks[byPath(path)] = [...seen].map(byPath).sort();
+  }
+  return chunks;
+}
+
+/**
  * One ESM build. The loader gets a build of its own: in a split build esbuild
  * makes every entry import the shared runtime-helper chunk, and the loader
  * must import nothing.
  */
-function esm(entries, splitting) {
+function esm(entries, splitting, define = {}) {
   return esbuild.build({
     ...sharedOptions,
+    define,
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(entries.map((name) => [name, join(ROOT, 'amd/src', `${name}.ts`)])),
     outdir: OUT,
@@ -81,7 +106,10 @@ function dynamicImportsToRequire(text, names) {
 
 async function build() {
   const started = performance.now();
-  const [loader, lazy] = await Promise.all([esm(['loader'], false), esm(ENTRIES.filter((e) => e !== 'loader'), true)]);
+  const lazy = await esm(ENTRIES.filter((e) => e !== 'loader'), true);
+  // The loader asks RequireJS for an entry and every chunk under it at once: declared
+  // dependencies alone are found one level at a time, a round trip per level.
+  const loader = await esm(['loader'], false, { __S3V_CHUNKS__: JSON.stringify(chunksOf(lazy.metafile)) });
   const result = {
     outputFiles: [...loader.outputFiles, ...lazy.outputFiles],
     metafile: { outputs: { ...loader.metafile.outputs, ...lazy.metafile.outputs } },
@@ -140,8 +168,8 @@ async function build() {
       deps,
       // Fetched only when the code runs an import() (the header reader, when a file is picked).
       lazyDeps,
-      // "(disabled):…" entries are modules a package's browser field maps to nothing.
-      inputs: Object.keys(info.inputs).filter((p) => !p.startsWith('(disabled):')),
+      // "(disabled):…" entries are modules a package's browser field maps to nothing; "<define:…>" the build's own constants.
+      inputs: Object.keys(info.inputs).filter((p) => !p.startsWith('(disabled):') && !p.startsWith('<define:')),
     };
   }
 

@@ -9,11 +9,17 @@
 import type { ComponentKind, TokenExpiredEvent, TOKEN_EXPIRED as TokenExpiredName } from '../../components/events';
 import type { STRING_COMPONENT as ComponentName } from '../../components/strings';
 import type { LazyModule } from './lazy-module';
+import type { Prefetch, PrefetchPath, PREFETCH_PROPERTY as PrefetchName } from '../../components/player/prefetch';
 
 // Literals typed by the components' own constants: the compiler keeps them equal without an import.
 const COMPONENT: typeof ComponentName = 'assignsubmission_s3video';
 const TOKEN_EXPIRED: typeof TokenExpiredName = 's3v-token-expired';
 const TOKEN_FUNCTION = 'assignsubmission_s3video_get_token';
+const PREFETCH: typeof PrefetchName = 's3vPrefetch';
+const PREFETCH_PATHS: PrefetchPath[] = ['/api/playback-url', '/api/video-extras'];
+
+/** Lazy module → every shared chunk under it, written in by the build (scripts/build-amd.mjs). */
+declare const __S3V_CHUNKS__: Record<string, string[]>;
 
 type AmdRequire = (deps: string[], ok: (...modules: unknown[]) => void, fail: (err: Error) => void) => void;
 
@@ -69,6 +75,31 @@ function renewToken(kind: ComponentKind, event: TokenExpiredEvent): void {
     .catch((err: unknown) => window.console.error(`${COMPONENT}: no new token`, err));
 }
 
+/**
+ * Each player's first requests (its URL, its poster and captions), sent now:
+ * the player, once RequireJS has brought Video.js, takes the answers
+ * (components/player/prefetch.ts) instead of only then asking. The same
+ * requests the player makes (components/edge-client.ts).
+ */
+function prefetchPlayer(): void {
+  for (const element of document.querySelectorAll<HTMLElement>('s3v-player:not(:defined)')) {
+    const edgeUrl = element.getAttribute('edge-url');
+    const token = element.getAttribute('token');
+    const submissionid = Number(element.getAttribute('submissionid'));
+    if (!edgeUrl || !token || !submissionid) continue;
+    const prefetch: Prefetch = { submissionid, token, responses: {} };
+    for (const path of PREFETCH_PATHS) {
+      const url = new URL(path, edgeUrl.replace(/\/?$/, '/'));
+      url.searchParams.set('submissionid', String(submissionid));
+      const response = fetch(url, { headers: { Accept: 'application/json', Authorization: `Bearer ${token}` }, credentials: 'omit', cache: 'no-store' });
+      // Handled by the player; until then a failure is not an unhandled rejection.
+      response.catch(() => undefined);
+      prefetch.responses[path] = response;
+    }
+    (element as unknown as Record<string, Prefetch>)[PREFETCH] = prefetch;
+  }
+}
+
 const started = new Set<ComponentKind>();
 
 /** Loads the elements of one kind, translates them, gives them Moodle's sizes and dates, and keeps their tokens fresh. */
@@ -77,7 +108,11 @@ export function init(kind: ComponentKind): void {
   if (started.has(kind)) return;
   started.add(kind);
   document.addEventListener(TOKEN_EXPIRED, (event) => renewToken(kind, event));
-  load([`${COMPONENT}/${kind}-lazy`, 'core/str', 'core/user_date'])
+  if (kind === 'player') prefetchPlayer();
+  const entry = `${kind}-lazy`;
+  // The entry's chunks in the same request round as the entry, not one level of define() at a time.
+  const chunks = (__S3V_CHUNKS__[entry] ?? []).map((chunk) => `${COMPONENT}/${chunk}`);
+  load([`${COMPONENT}/${entry}`, 'core/str', 'core/user_date', ...chunks])
     .then(([lazy, str, userDate]) => {
       const { tags, stringKeys, coreStrings, useMoodle } = lazy as LazyModule;
       return (str as CoreStr)

@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type videojs from 'video.js/core.es.js';
 import type { AttachCaptionsResponse, CaptionFault, DownloadUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
+import { earlyOr } from './prefetch';
 import { readCaptionFile } from './captions-file';
 
 /**
@@ -16,6 +17,8 @@ export interface ExtrasIO {
   submissionid(): number;
   edge<T>(req: EdgeRequest): Promise<T>;
   player(): Player | null;
+  /** The page's early answer to this submission's extras request (prefetch.ts), taken once; null if none. */
+  prefetched?(): Promise<VideoExtrasResponse> | null;
 }
 
 export type AttachState =
@@ -67,9 +70,10 @@ export class ExtrasController implements ReactiveController {
     const run = new AbortController();
     this.run = run;
     try {
-      const extras = await this.io.edge<VideoExtrasResponse>({
+      // The page's early answer when there is one: the poster need not wait for Video.js's module.
+      const extras = await earlyOr(this.io.prefetched?.(), () => this.io.edge<VideoExtrasResponse>({
         path: '/api/video-extras', query: { submissionid: this.io.submissionid() }, signal: run.signal,
-      });
+      }));
       if (this.run !== run) return;
       this.extras = extras;
       this.applied.clear();

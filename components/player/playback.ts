@@ -3,6 +3,7 @@ import videojs from 'video.js/core.es.js';
 import type { ClientEventRequest, PlaybackUrlResponse } from '../../edge/src/contract';
 import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
 import { browserPlays, sourceType } from './playable-formats';
+import { earlyOr } from './prefetch';
 
 /**
  * A signed CloudFront URL in a Video.js player, kept working: when the URL
@@ -25,6 +26,8 @@ export interface PlaybackIO {
   /** Where the player goes: an element this controller may fill as it likes. */
   stage(): HTMLElement;
   edge<T>(req: EdgeRequest): Promise<T>;
+  /** The answer to this submission's URL request the page asked for early (prefetch.ts), taken once; null if none. */
+  prefetched?(): Promise<PlaybackUrlResponse> | null;
 }
 
 /** New URLs fetched for one stretch of playback before the teacher is told. */
@@ -139,7 +142,7 @@ export class PlaybackController implements ReactiveController {
     this.position = 0;
     this.set({ phase: 'loading' });
     try {
-      const url = await this.fetchUrl(run.signal);
+      const url = await this.firstUrl(run.signal);
       if (this.run !== run) return;
       this.use(url);
       this.set({ phase: 'ready', buffering: false });
@@ -156,6 +159,11 @@ export class PlaybackController implements ReactiveController {
 
   private fetchUrl(signal: AbortSignal): Promise<PlaybackUrlResponse> {
     return this.io.edge<PlaybackUrlResponse>({ path: '/api/playback-url', query: { submissionid: this.io.submissionid() }, signal });
+  }
+
+  /** The page's early answer when there is one (prefetch.ts): the URL is not asked only after Video.js has loaded. */
+  private firstUrl(signal: AbortSignal): Promise<PlaybackUrlResponse> {
+    return earlyOr(this.io.prefetched?.(), () => this.fetchUrl(signal));
   }
 
   private use(url: PlaybackUrlResponse): void {

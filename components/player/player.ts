@@ -7,11 +7,13 @@ import { sharedStyles } from '../shared.styles';
 import type { StringKey } from '../strings';
 import { CAPTION_LANGUAGES, ExtrasController, languageName } from './extras';
 import { playableFormats } from './playable-formats';
+import type { PlaybackUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
 import { browserLikelyCannotPlay, indexAtEndMatters } from './media-notes';
 import { PartialPlaybackController, type PartialFinding } from './partial-playback';
 import { playabilityNote } from './playability-note';
 import { playabilityNoteStyles } from './playability-note.styles';
 import { PlaybackController, type PlayerProblem } from './playback';
+import { takePrefetch } from './prefetch';
 import { playerStyles } from './player.styles';
 import { videojsStyles } from './videojs-styles';
 
@@ -54,12 +56,14 @@ export class S3vPlayer extends S3vElement {
     label: () => this.t('player_label'),
     stage: () => this.stageEl,
     edge: (req) => this.edge(req),
+    prefetched: () => takePrefetch<PlaybackUrlResponse>(this, '/api/playback-url', this.submissionid, this.token),
   });
 
   private readonly extras = new ExtrasController(this, {
     submissionid: () => this.submissionid,
     edge: (req) => this.edge(req),
     player: () => this.playback.videojs,
+    prefetched: () => takePrefetch<VideoExtrasResponse>(this, '/api/video-extras', this.submissionid, this.token),
   });
 
   /**

@@ -14,6 +14,9 @@ import { playabilityNoticeStyles } from './playability-notice.styles';
 import { uploaderStyles } from './uploader.styles';
 import { allowedTypes, pickerAccept, typeNames, uploadLimit } from './validate';
 
+/** Progress renders (bar, texts, ARIA values) at most once per this many ms: 4 a second. */
+export const PROGRESS_RENDER_MS = 250;
+
 /** The video the submission has now, as the page or the edge describes it. */
 interface CurrentVideo {
   filename: string;
@@ -79,6 +82,9 @@ export class S3vUploader extends S3vElement {
 
   private readonly existing = new LoadController<VideoSummary | null>(this);
   private hadFocus = false;
+  /** What the last render showed, for {@link shouldUpdate}'s progress throttle. */
+  private shown: { state: UploadState; hold: string; metadata: unknown; at: number } | null = null;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** For tests and the host page: the current phase, e.g. to wait for 'success'. */
   get phase(): UploadPhase {
@@ -92,6 +98,46 @@ export class S3vUploader extends S3vElement {
   /** Starts an upload of this file, as a drop or the picker would. */
   choose(file: File): void {
     this.upload.start(file);
+  }
+
+  /**
+   * Progress arrives ~20 times a second (every part's XHR progress event);
+   * each render restyles the bar and rewrites the texts. A render that would
+   * only move the numbers waits until PROGRESS_RENDER_MS after the last one —
+   * a human rate, and the progressbar's ARIA values with it. Anything else (a
+   * phase, going offline, a held save, a property) renders at once.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    const shown = this.shown;
+    const s = this.upload.state;
+    const progressOnly =
+      changed.size === 0 &&
+      shown !== null &&
+      shown.state.phase === 'uploading' &&
+      s.phase === 'uploading' &&
+      s.file === shown.state.file &&
+      s.offline === shown.state.offline &&
+      s.resumed === shown.state.resumed &&
+      this.guard.hold.kind === shown.hold &&
+      this.upload.metadata === shown.metadata;
+    const wait = progressOnly ? shown.at + PROGRESS_RENDER_MS - performance.now() : 0;
+    if (wait > 0) {
+      this.progressTimer ??= setTimeout(() => {
+        this.progressTimer = undefined;
+        this.requestUpdate();
+      }, wait);
+      return false;
+    }
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    this.shown = { state: s, hold: this.guard.hold.kind, metadata: this.upload.metadata, at: performance.now() };
+    return true;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
   }
 
   protected override willUpdate(): void {
@@ -356,7 +402,7 @@ export class S3vUploader extends S3vElement {
         aria-valuenow=${percent}
         aria-valuetext=${left ? `${progress}. ${left}` : progress}
       >
-        <div class="fill" style="width: ${percent}%"></div>
+        <div class="fill" style="transform: scaleX(${s.total > 0 ? (s.sent / s.total).toFixed(4) : 0})"></div>
       </div>
       <p class="muted progress-text">${progress}${left ? html` · <span class="left">${left}</span>` : nothing}</p>
       <div class="actions">${this.cancelButton()}</div>

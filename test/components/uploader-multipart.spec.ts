@@ -8,7 +8,7 @@ import type {
 } from '../../edge/src/contract';
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
-import type { S3vUploader } from '../../components/uploader/uploader';
+import { PROGRESS_RENDER_MS, type S3vUploader } from '../../components/uploader/uploader';
 import { md5Of, toBase64 } from '../../components/uploader/md5';
 import { api, base64ToHex, devToken, env, MP4_HEAD, edgeConfirmedMd5, textOf, unique, until } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
@@ -181,6 +181,48 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
       const got = new Uint8Array(await res.arrayBuffer());
       const want = new Uint8Array(await file.slice(seam - 8, seam + 8).arrayBuffer());
       expect([...got]).to.deep.equal([...want]);
+    }
+  });
+
+  it('renders progress at most 4 times a second however often the parts report it, and the bar moves by transform', async () => {
+    const { el } = await render();
+    const file = patterned(48);
+    // Before each part goes, its XHR reports progress 50 times, a task apart: far more often than
+    // loopback's few real events, and as often on a slow machine as on a fast one.
+    const TICKS = 50;
+    let progressEvents = 0;
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+      const size = body instanceof Blob ? body.size : 0;
+      let tick = 0;
+      const next = () => {
+        if (tick === TICKS || size === 0) return send.call(this, body);
+        tick += 1;
+        progressEvents += 1;
+        this.upload.dispatchEvent(new ProgressEvent('progress', { lengthComputable: true, loaded: Math.floor((size * tick) / TICKS), total: size }));
+        setTimeout(next, 2);
+      };
+      next();
+    };
+    const renders: number[] = [];
+    el.addController({ hostUpdated: () => el.phase === 'uploading' && renders.push(performance.now()) });
+    try {
+      el.choose(file);
+      const transforms = new Set<string>();
+      await until(() => {
+        const fill = el.shadowRoot!.querySelector<HTMLElement>('.fill');
+        if (fill) transforms.add(fill.style.transform);
+        return el.phase === 'success' || el.phase === 'error';
+      }, 'the upload ends', 120_000);
+      expect(el.phase).to.equal('success');
+      const elapsed = renders.at(-1)! - renders[0]!;
+      // A render per 250 ms, plus the few that a phase, the file's metadata or the last part bring.
+      const allowed = Math.ceil(elapsed / PROGRESS_RENDER_MS) + 4;
+      expect(progressEvents, 'the parts reported progress far more often than the page may render it').to.be.greaterThan(2 * allowed);
+      expect(renders.length, `${renders.length} renders in ${Math.round(elapsed)} ms for ${progressEvents} progress events`).to.be.at.most(allowed);
+      expect([...transforms].some((t) => /^scaleX\(0\.\d+\)$/.test(t)), `the fill is scaled: ${[...transforms].join(' ')}`).to.equal(true);
+    } finally {
+      XMLHttpRequest.prototype.send = send;
     }
   });
 
