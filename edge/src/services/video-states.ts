@@ -1,5 +1,6 @@
 import type { EventType, MediaFacts } from '../contract';
 import { mediaColumnValues } from '../media/facts';
+import { retryAfterSeconds, slotStatement, type HourlyQuota } from './rate-limit';
 import { searchTextFor, type SearchFields } from './search';
 import type { VideoRow } from './videos';
 
@@ -64,10 +65,10 @@ export type Admission = { admitted: true; id: number } | { admitted: false; retr
 
 /**
  * Opens an upload session within the user's quota: at most `perHour` counted sessions whose
- * upload_timestamp lies in the last hour. The count and the insert are one statement, so
- * however many requests arrive at once exactly `perHour` pass; the refused learn when the
- * oldest counted session leaves the window (seconds, at least 1). The `upload_start` event
- * is written iff the row was (the key is new, so it names only this row).
+ * upload_timestamp lies in the last hour. The count and the insert are one statement
+ * (rate-limit.ts `slotStatement`), so however many requests arrive at once exactly `perHour`
+ * pass; the refused learn when a slot frees (seconds, at least 1). The `upload_start` event is
+ * written iff the row was (the key is new, so it names only this row).
  */
 export async function insertPending(
   db: D1Database,
@@ -75,23 +76,21 @@ export async function insertPending(
   actor: Actor & { multipart: boolean },
   perHour: number,
 ): Promise<Admission> {
-  const windowStart = v.upload_timestamp - 3600;
-  const counted = `site = ? AND userid = ? AND upload_timestamp > ? AND counts_for_quota = 1`;
-  const [inserted] = await db.batch([
-    db
-      .prepare(
-        `INSERT INTO videos (site, courseid, assignmentid, submissionid, userid, s3_key, s3_bucket,
-           upload_status, filename, file_size, mime_type, coursename, assignmentname, fullname,
-           upload_timestamp, presign_expires, search_text)
-         SELECT ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?
-         WHERE (SELECT COUNT(*) FROM videos WHERE ${counted}) < ?`,
-      )
-      .bind(
-        v.site, v.courseid, v.assignmentid, v.submissionid, v.userid, v.s3_key, v.s3_bucket,
-        v.filename, v.file_size, v.mime_type, v.coursename, v.assignmentname, v.fullname,
-        v.upload_timestamp, v.presign_expires, searchTextFor(v),
-        v.site, v.userid, windowStart, perHour,
-      ),
+  const quota: HourlyQuota = {
+    action: 'upload',
+    user: { iss: v.site, sub: v.userid },
+    limit: perHour,
+    now: v.upload_timestamp,
+    counted: { table: 'videos', where: 'site = ? AND userid = ? AND counts_for_quota = 1', binds: [v.site, v.userid], timeColumn: 'upload_timestamp' },
+  };
+  const row = {
+    site: v.site, courseid: v.courseid, assignmentid: v.assignmentid, submissionid: v.submissionid, userid: v.userid,
+    s3_key: v.s3_key, s3_bucket: v.s3_bucket, upload_status: 'pending', filename: v.filename, file_size: v.file_size,
+    mime_type: v.mime_type, coursename: v.coursename, assignmentname: v.assignmentname, fullname: v.fullname,
+    upload_timestamp: v.upload_timestamp, presign_expires: v.presign_expires, search_text: searchTextFor(v),
+  };
+  const [inserted] = await db.batch<{ id: number }>([
+    slotStatement(db, quota, { table: 'videos', row }),
     eventFromRows(
       db,
       {
@@ -102,12 +101,9 @@ export async function insertPending(
       [v.s3_key],
     ),
   ]);
-  if (changed(inserted) === 1) return { admitted: true, id: inserted!.meta.last_row_id };
-  const oldest = await db
-    .prepare(`SELECT MIN(upload_timestamp) AS t FROM videos WHERE ${counted}`)
-    .bind(v.site, v.userid, windowStart)
-    .first<{ t: number | null }>();
-  return { admitted: false, retryAfter: Math.max(1, (oldest?.t ?? v.upload_timestamp) + 3600 - v.upload_timestamp) };
+  const id = inserted?.results[0]?.id;
+  if (id !== undefined) return { admitted: true, id };
+  return { admitted: false, retryAfter: await retryAfterSeconds(db, quota) };
 }
 
 /** Records the multipart upload S3 created for a session that has none yet. */
