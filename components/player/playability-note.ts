@@ -8,8 +8,8 @@ import type { PartialFinding } from './partial-playback';
 /**
  * What the teacher reads instead of a silent black box: what happened (or, from
  * the stored facts, what is likely to), why, and what to do — download the file
- * (the `download` slot, and the s3v-playback-incomplete event, are where a
- * Download action answers) or ask the student for an MP4 (H.264).
+ * (the player's own Download button, shown beside it) or ask the student for an
+ * MP4 (H.264).
  */
 export function playabilityNote(
   t: (key: StringKey, a?: StringParam) => string,
@@ -30,7 +30,6 @@ export function playabilityNote(
         ? html`<ul class="reasons">${reasons.map((r) => html`<li data-reason=${r}>${t(`common_playability_${r}`)}</li>`)}</ul>`
         : nothing}
       <p class="hint">${t('player_partial_download')}</p>
-      <slot name="download"></slot>
     </div>
   `;
 }
