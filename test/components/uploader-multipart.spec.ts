@@ -356,7 +356,10 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     el.addEventListener('s3v-upload-complete', () => (completed = true));
     traffic = watchTraffic();
     el.choose(patterned(200));
-    await until(() => traffic!.partsSent().length > 0, 'a first part to reach S3', 30000);
+    // The click must find a part on its way, whatever the machine's speed: between parts the
+    // uploader may be hashing the next one, with nothing in flight. No event can run between the
+    // check and the click, so what the check saw in flight is what the click stops.
+    await until(() => traffic!.partsSent().length > 0 && traffic!.puts.some((p) => p.status === undefined), 'a part in S3 and another on its way', 30000);
     el.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
     const sentBeforeCancel = traffic.partsSent().length;
     await el.updateComplete;
