@@ -210,6 +210,8 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: 409,
   /** A claim lost a race (its video was replaced or deleted meanwhile): Moodle keeps its old link. */
   CLAIM_CONFLICT: 409,
+  /** The upload already has its poster: one per upload, written once, so it cannot change under the teacher. */
+  POSTER_EXISTS: 409,
   // 413 / 415
   FILE_TOO_LARGE: 413,
   REQUEST_TOO_LARGE: 413,

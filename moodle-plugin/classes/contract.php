@@ -83,6 +83,7 @@ final class contract {
         'UPLOAD_NOT_PENDING' => 409,
         'CHECKSUM_MISMATCH' => 409,
         'CLAIM_CONFLICT' => 409,
+        'POSTER_EXISTS' => 409,
         'FILE_TOO_LARGE' => 413,
         'REQUEST_TOO_LARGE' => 413,
         'USE_MULTIPART' => 413,

@@ -54,6 +54,8 @@ describe('posters', () => {
     const other = await token(secret(), { scope: 'upload', sub: '43', submissionid: 700 });
     assert.equal((await errorOf(await post(JPEG, other))).code, 'UPLOAD_NOT_FOUND', 'only the uploader\'s own session');
     assert.equal((await post(JPEG)).status, 200);
+    const other_jpeg = Buffer.concat([JPEG.subarray(0, -2), Buffer.from([1, 0xff, 0xd9])]);
+    assert.equal((await errorOf(await post(other_jpeg))).code, 'POSTER_EXISTS', 'one poster per upload, written once');
     const confirm = await stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: staged.confirmBody });
     const { videoid } = (await confirm.json()) as { videoid: number };
     assert.equal((await errorOf(await post(JPEG))).code, 'UPLOAD_NOT_PENDING', 'fixed once confirmed');
@@ -64,7 +66,7 @@ describe('posters', () => {
     assert.ok(poster_url?.startsWith(stack.cdn.url));
     const image = await fetch(poster_url!);
     assert.equal(image.headers.get('content-type'), 'image/jpeg');
-    assert.deepEqual(Buffer.from(await image.arrayBuffer()), JPEG);
+    assert.deepEqual(Buffer.from(await image.arrayBuffer()), JPEG, 'the first poster, not the refused ones');
 
     const server = await token(secret(), { scope: 'server', sub: '2', role: 'admin' });
     const status = (await (await stack.edge.fetch('/api/video-status', { token: server, body: { videoids: [videoid] } })).json()) as VideoStatusResponse;
@@ -77,6 +79,43 @@ describe('posters', () => {
     assert.equal((await stack.edge.fetch(`/api/admin/videos/${videoid}`, { method: 'DELETE', token: admin })).status, 200);
     assert.equal(await exists(key), false, 'deleted with the video');
     assert.ok(stack.cdn.invalidations.some((i) => i.paths.includes(`/${key}`)), 'and invalidated with it');
+  });
+
+  it('twenty posters racing confirm: at most one is written, once, and it is what the teacher sees from then on', async () => {
+    for (const submissionid of [701, 702, 703]) {
+      const staged = await stageVideo(stack, { submissionid });
+      // Each request a different image, so the stored bytes say which one S3 took.
+      const images = Array.from({ length: 20 }, (_, i) => Buffer.concat([JPEG.subarray(0, -2), Buffer.from([i, 0xff, 0xd9])]));
+      const posts = images.map((image) =>
+        fetch(`${stack.edge.url}/api/poster?submissionid=${submissionid}&s3_key=${encodeURIComponent(staged.presign.s3_key)}`, {
+          method: 'POST', body: new Uint8Array(image), headers: { 'Content-Type': 'image/jpeg', Authorization: `Bearer ${staged.token}` },
+        }));
+      const confirm = stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: staged.confirmBody });
+      const answers = await Promise.all(posts);
+      assert.equal((await confirm).status, 200);
+      const won = answers.flatMap((r, i) => (r.status === 200 ? [i] : []));
+      assert.ok(won.length <= 1, `${won.length} posters answered 200`);
+      for (const r of answers.filter((a) => a.status !== 200)) {
+        const err = await errorOf(r);
+        assert.ok(['POSTER_EXISTS', 'UPLOAD_NOT_PENDING'].includes(err.code), `${err.status} ${err.code}: ${err.message}`);
+      }
+      const row = await stack.edge.db.prepare('SELECT poster_key, upload_status FROM videos WHERE submissionid = ?').bind(submissionid).first<{ poster_key: string | null; upload_status: string }>();
+      assert.equal(row!.upload_status, 'ready');
+      const { poster_url } = await extras(submissionid);
+      if (won.length === 0) {
+        assert.equal(row!.poster_key, null);
+        assert.equal(poster_url, null);
+        continue;
+      }
+      assert.ok(row!.poster_key);
+      assert.deepEqual(Buffer.from(await (await fetch(poster_url!)).arrayBuffer()), images[won[0]!]);
+      // A replay of any of them now changes nothing.
+      const late = await fetch(`${stack.edge.url}/api/poster?submissionid=${submissionid}&s3_key=${encodeURIComponent(staged.presign.s3_key)}`, {
+        method: 'POST', body: new Uint8Array(images[(won[0]! + 1) % 20]!), headers: { 'Content-Type': 'image/jpeg', Authorization: `Bearer ${staged.token}` },
+      });
+      assert.equal((await errorOf(late)).code, 'UPLOAD_NOT_PENDING');
+      assert.deepEqual(Buffer.from(await (await fetch(poster_url!)).arrayBuffer()), images[won[0]!]);
+    }
   });
 });
 

@@ -5,17 +5,20 @@ import type { AppEnv } from '../http/app-env';
 import { ownSubmissionInQuery, requireToken } from '../http/auth';
 import { respond } from '../http/respond';
 import { finalKeyOf, posterKeyOf } from '../services/object-keys';
-import { deleteObjects, putObject } from '../services/s3';
-import { attachPoster } from '../services/video-states';
+import { putObject } from '../services/s3';
+import { releasePoster, reservePoster } from '../services/video-states';
 import { findOwnUpload } from '../services/videos';
 
 /**
  * POST /api/poster?submissionid=&s3_key=<staging key>, body: the JPEG the uploader drew from an
  * early frame while the file travelled. The edge writes it itself, beside the final key
  * (`videos/…/poster.jpg`): the final prefix is never presigned, and a poster is small enough to
- * pass through the worker. Accepted only for the token's own upload while it is pending, so
- * once confirmed the poster is as fixed as the video; deleted with the video (video-objects.ts,
- * the cleanup sweep).
+ * pass through the worker. Accepted once per upload, for the token's own upload while it is
+ * pending: D1 reserves the key first (video-states.ts reservePoster) and only the request that
+ * reserved it writes the object, so the key is written once and, whatever races confirm, the
+ * poster is as fixed as the video. A second poster answers 409 POSTER_EXISTS. If the write
+ * fails after the reservation the video simply has no poster (the player shows none); the
+ * object, if any, is deleted with the video (video-objects.ts, the cleanup sweep).
  */
 export const poster = new Hono<AppEnv>();
 
@@ -41,14 +44,19 @@ poster.post('/', requireToken('upload'), async (c) => {
   if (video.upload_status !== 'pending') {
     throw new ApiError('UPLOAD_NOT_PENDING', 'A poster can only be added while the video is being uploaded.', 's3_key');
   }
+  if (video.poster_key) throw new ApiError('POSTER_EXISTS', 'This upload already has its poster.', 's3_key');
   const key = posterKeyOf(video.s3_key);
-  await putObject(s3, video.s3_bucket, key, bytes, 'image/jpeg');
-  if (!(await attachPoster(c.env.DB, video.id, key))) {
-    // Confirmed, cancelled or deleted meanwhile: a confirmed video keeps what it had; otherwise
-    // the poster must not outlive the session (the sweep would remove it too).
+  if (!(await reservePoster(c.env.DB, video.id, key))) {
+    // Confirmed, cancelled or given its poster by another request since the read above.
     const current = await findOwnUpload(c.env.DB, claims.iss, claims.sub, submissionid, final);
-    if (current?.poster_key !== key) await deleteObjects(s3, video.s3_bucket, [key]);
+    if (current?.upload_status === 'pending') throw new ApiError('POSTER_EXISTS', 'This upload already has its poster.', 's3_key');
     throw new ApiError('UPLOAD_NOT_PENDING', 'A poster can only be added while the video is being uploaded.', 's3_key');
+  }
+  try {
+    await putObject(s3, video.s3_bucket, key, bytes, 'image/jpeg');
+  } catch (err) {
+    await releasePoster(c.env.DB, video.id, key);
+    throw err;
   }
   return respond<'POST /api/poster'>(c, { success: true, videoid: video.id });
 });

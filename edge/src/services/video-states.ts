@@ -164,14 +164,25 @@ export async function fail(
 }
 
 /**
- * Records the poster the edge wrote beside a pending upload (its key is derived from the
- * video's). Only while pending: once confirmed, what the teacher sees next to the video is
- * fixed like the video itself. False when the session is no longer pending; the caller then
- * deletes the object it wrote (cleanup's sweep would too).
+ * Reserves the poster's key (derived from the video's) for one writer: only while the upload is
+ * pending and only if it has none yet. The caller writes the object after, and only if this
+ * answered true, so the poster.jpg key is written at most once in a video's life: a request
+ * that races confirm, a replay or a second tab can never change what the teacher sees beside
+ * the video. False when the session is no longer pending or already has its poster.
  */
-export async function attachPoster(db: D1Database, id: number, key: string): Promise<boolean> {
-  const r = await db.prepare(`UPDATE videos SET poster_key = ? WHERE ${PENDING}`).bind(key, id).run();
+export async function reservePoster(db: D1Database, id: number, key: string): Promise<boolean> {
+  const r = await db.prepare(`UPDATE videos SET poster_key = ? WHERE ${PENDING} AND poster_key IS NULL`).bind(key, id).run();
   return changed(r) === 1;
+}
+
+/**
+ * Gives up a reservation whose write failed, so the record never names a poster S3 may not
+ * hold; while still pending, another request may then reserve it again. Safe in any state: an
+ * object the failed write did store after all stays at the derived key, which the video's
+ * deletion and the sweep remove.
+ */
+export async function releasePoster(db: D1Database, id: number, key: string): Promise<void> {
+  await db.prepare('UPDATE videos SET poster_key = NULL WHERE id = ? AND poster_key = ?').bind(id, key).run();
 }
 
 // ---- confirm, claim, delete -----------------------------------------------------
