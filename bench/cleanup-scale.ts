@@ -67,6 +67,14 @@ async function bounded(n: number, width: number, task: (i: number) => Promise<vo
 /** Seeds `videos` expired videos and runs cleanup until done; `maxInvocations` bounds the loop. */
 export async function cleanupAtScale(o: { videos: number; vars?: Record<string, string>; puts?: number; maxInvocations?: number; log?: (line: string) => void }): Promise<CleanupRun> {
   const stack = await startStack(o.vars ?? {}, { bundle: build() });
+  // Interrupted (Ctrl-C, a timeout's SIGTERM), the bucket and its up to 100 000 objects are
+  // still dropped: `finally` does not run when a signal ends the process.
+  const onSignal = (signal: NodeJS.Signals) => {
+    o.log?.(`  ${signal}: dropping the bench bucket before exiting`);
+    void stack.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const now = Math.floor(Date.now() / 1000);
     const confirmed = now - 400 * DAY;
@@ -111,6 +119,8 @@ export async function cleanupAtScale(o: { videos: number; vars?: Record<string, 
     const left = (await db.prepare(`SELECT COUNT(*) AS n FROM videos WHERE upload_status <> 'deleted' OR sweep_due IS NOT NULL`).first<{ n: number }>())!.n;
     return { videos: o.videos, invocations, seconds, leftObjects: listed.KeyCount ?? 0, leftRows: left };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await stack.close();
   }
 }

@@ -11,6 +11,8 @@
  * - confirm-upload: each request confirms its own upload, staged (presign + POST) before the
  *   cell starts, so it pays the real HeadObject, sniff, copy, record and staging delete.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startStack, stageVideo, uploadVideo, type StagedUpload, type Stack } from '../test/support/stack';
 import { token } from '../test/support/tokens';
@@ -29,7 +31,31 @@ const MAX_SECONDS = Number(process.env.BENCH_MAX_SECONDS ?? 30);
 const USERS = 200;
 const SUBMISSIONS = 50;
 export const ROUTES = ['ping', 'playback-url', 'upload-url', 'confirm-upload'] as const;
-export type Route = (typeof ROUTES)[number];
+/**
+ * Baselines of bench/edge-entry.ts, each ping's token check plus one ingredient of the routes
+ * above, so the table shows what the local stack itself allows: one D1 read, one KV read, one
+ * RSA-2048 signature; and playback-url with its signature ablated (bench-only, never shipped).
+ */
+export const BASELINES = ['d1-read', 'kv-read', 'rsa-sign', 'playback-url-unsigned'] as const;
+export type Route = (typeof ROUTES)[number] | (typeof BASELINES)[number];
+/** The routes measured: BENCH_ROUTES (comma-separated) or all, ping always first. */
+const MEASURED: Route[] = process.env.BENCH_ROUTES
+  ? ['ping', ...(process.env.BENCH_ROUTES.split(',') as Route[]).filter((r) => r !== 'ping')]
+  : [...ROUTES, ...BASELINES];
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const BUNDLE_DIR = join(ROOT, '.build/edge-bench');
+
+/** wrangler's bundle of bench/edge-entry.ts: the production worker plus the baselines. `minify: false` for profiles (function names). */
+export function buildBenchWorker(minify = true): string {
+  const out = join(BUNDLE_DIR, minify ? 'min' : 'plain');
+  execFileSync('npx', ['wrangler', 'deploy', 'bench/edge-entry.ts', '--dry-run', '--outdir', out, ...(minify ? ['--minify'] : [])], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: { ...process.env, WRANGLER_LOG: 'error', WRANGLER_SEND_METRICS: 'false' },
+  });
+  return join(out, 'edge-entry.js');
+}
 
 const json = (tok: string, body: unknown): LoadRequest => ({
   method: 'POST',
@@ -40,7 +66,8 @@ const json = (tok: string, body: unknown): LoadRequest => ({
 
 /** Starts a stack ready for every route: videos to play, token pools. */
 export async function prepareEdge(options: { inspectorPort?: number; bundle?: string } = {}) {
-  const stack = await startStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '100000', RATE_LIMIT_PLAYBACKS_PER_HOUR: '100000' }, options);
+  const bundle = options.bundle ?? buildBenchWorker();
+  const stack = await startStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '100000', RATE_LIMIT_PLAYBACKS_PER_HOUR: '100000' }, { ...options, bundle });
   const secret = stack.secrets.sharedSecret;
   for (let s = 1; s <= SUBMISSIONS; s++) await uploadVideo(stack, { submissionid: s, sub: String(10 + s) });
   const admin = await token(secret, { scope: 'admin' });
@@ -67,7 +94,14 @@ export async function prepareEdge(options: { inspectorPort?: number; bundle?: st
       case 'ping':
         return () => ({ method: 'GET', path: '/api/ping', headers: { Authorization: `Bearer ${admin}` } });
       case 'playback-url':
+      case 'playback-url-unsigned':
         return (i) => ({ method: 'GET', path: `/api/playback-url?submissionid=${1 + ((i % USERS) % SUBMISSIONS)}`, headers: { Authorization: `Bearer ${views[i % USERS]}` } });
+      case 'd1-read':
+        return (i) => ({ method: 'GET', path: `/bench/d1?id=${1 + (i % SUBMISSIONS)}`, headers: { Authorization: `Bearer ${views[i % USERS]}` } });
+      case 'kv-read':
+        return (i) => ({ method: 'GET', path: '/bench/kv', headers: { Authorization: `Bearer ${views[i % USERS]}` } });
+      case 'rsa-sign':
+        return (i) => ({ method: 'GET', path: '/bench/rsa', headers: { Authorization: `Bearer ${views[i % USERS]}` } });
       case 'upload-url':
         return (i) => ({
           ...json(uploads[i % USERS]!, { assignmentid: 10, submissionid: 100 + (i % USERS), filename: 'clip.mp4', filesize: 2048, mimetype: 'video/mp4' }),
@@ -79,10 +113,24 @@ export async function prepareEdge(options: { inspectorPort?: number; bundle?: st
       }
     }
   };
-  const expect: Record<Route, number> = { ping: 200, 'playback-url': 200, 'upload-url': 201, 'confirm-upload': 200 };
+  const expect: Record<Route, number> = {
+    ping: 200, 'playback-url': 200, 'upload-url': 201, 'confirm-upload': 200,
+    'd1-read': 200, 'kv-read': 200, 'rsa-sign': 200, 'playback-url-unsigned': 200,
+  };
+  /** Signing on or off for the whole isolate (bench/edge-entry.ts), around the ablated cell only. */
+  const ablate = async (sign: 'on' | 'off') => {
+    const r = await fetch(`${stack.edge.url}/bench/ablate?sign=${sign}`, { method: 'POST', headers: { Authorization: `Bearer ${admin}` } });
+    if (!r.ok) throw new Error(`ablate: ${r.status}`);
+  };
   /** Sends what `requests` made; throws on any unexpected status (a benchmark of errors measures nothing). */
   const fire = async (route: Route, make: (i: number) => LoadRequest, connections: number, n: number): Promise<LoadResult> => {
-    const result = await load({ url: stack.edge.url, connections, requests: n, maxSeconds: MAX_SECONDS, make, expect: expect[route] });
+    if (route === 'playback-url-unsigned') await ablate('off');
+    let result: LoadResult;
+    try {
+      result = await load({ url: stack.edge.url, connections, requests: n, maxSeconds: MAX_SECONDS, make, expect: expect[route] });
+    } finally {
+      if (route === 'playback-url-unsigned') await ablate('on');
+    }
     if (result.errors) throw new Error(`${route} @${connections}: ${result.errors} errors, first: ${result.firstError}`);
     return result;
   };
@@ -95,10 +143,10 @@ async function measure(): Promise<{ rows: BenchResult[]; samples: Record<string,
   const samples: Record<string, LoadResult[]> = {};
   try {
     // Warm the isolate, the SDK and the D1/KV stand-ins before anything counts.
-    for (const route of ROUTES) await run(route, 10, 50);
+    for (const route of MEASURED) await run(route, 10, 50);
     for (let rep = 0; rep < REPS; rep++) {
       for (const c of CONNECTIONS) {
-        const order = ROUTES.map((_, i, all) => all[(i + rep) % all.length]!);
+        const order = MEASURED.map((_, i, all) => all[(i + rep) % all.length]!);
         for (const route of order) {
           const r = await run(route, c, REQUESTS[c] ?? 200);
           (samples[`${route}@${c}`] ??= []).push(r);
@@ -112,7 +160,7 @@ async function measure(): Promise<{ rows: BenchResult[]; samples: Record<string,
   const rows: BenchResult[] = [];
   for (const c of CONNECTIONS) {
     const ping = samples[`ping@${c}`]!;
-    for (const route of ROUTES) {
+    for (const route of MEASURED) {
       const s = samples[`${route}@${c}`]!;
       const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
       rows.push(pairedRow({
