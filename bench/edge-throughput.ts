@@ -12,6 +12,7 @@
  *   cell starts, so it pays the real HeadObject, sniff, copy, record and staging delete.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startStack, stageVideo, uploadVideo, type StagedUpload, type Stack } from '../test/support/stack';
@@ -138,34 +139,59 @@ export async function prepareEdge(options: { inspectorPort?: number; bundle?: st
   return { stack, run, requests, fire };
 }
 
+/**
+ * BENCH_BEFORE_REF=<git ref>: that commit's worker (its bench/edge-entry.ts, which must exist
+ * there), extracted with `git archive` into .build/ and built with this checkout's node_modules,
+ * so its cells run interleaved with this one's in the same run, each against its own ping.
+ */
+function buildBeforeWorker(ref: string): string {
+  const dir = join(ROOT, '.build/edge-bench-before');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('bash', ['-c', `git archive "$1" | tar -x -C "$2"`, '_', ref, dir], { cwd: ROOT, stdio: 'inherit' });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  execFileSync('npx', ['wrangler', 'deploy', 'bench/edge-entry.ts', '--dry-run', '--outdir', join(dir, '.out'), '--minify'], {
+    cwd: dir,
+    stdio: 'ignore',
+    env: { ...process.env, WRANGLER_LOG: 'error', WRANGLER_SEND_METRICS: 'false' },
+  });
+  return join(dir, '.out', 'edge-entry.js');
+}
+
 async function measure(): Promise<{ rows: BenchResult[]; samples: Record<string, LoadResult[]> }> {
-  const { stack, run } = await prepareEdge();
+  const before = process.env.BENCH_BEFORE_REF;
+  const edges: Array<{ label: string; edge: Awaited<ReturnType<typeof prepareEdge>> }> = [];
   const samples: Record<string, LoadResult[]> = {};
   try {
+    edges.push({ label: '', edge: await prepareEdge() });
+    if (before) edges.push({ label: `before (${before}) `, edge: await prepareEdge({ bundle: buildBeforeWorker(before) }) });
     // Warm the isolate, the SDK and the D1/KV stand-ins before anything counts.
-    for (const route of MEASURED) await run(route, 10, 50);
+    for (const { edge } of edges) for (const route of MEASURED) await edge.run(route, 10, 50);
     for (let rep = 0; rep < REPS; rep++) {
       for (const c of CONNECTIONS) {
         const order = MEASURED.map((_, i, all) => all[(i + rep) % all.length]!);
         for (const route of order) {
-          const r = await run(route, c, REQUESTS[c] ?? 200);
-          (samples[`${route}@${c}`] ??= []).push(r);
-          console.error(`  rep ${rep + 1} ${route} @${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
+          // Before and after cell by cell, which goes first turned each repetition.
+          for (const { label, edge } of rep % 2 ? [...edges].reverse() : edges) {
+            const r = await edge.run(route, c, REQUESTS[c] ?? 200);
+            (samples[`${label}${route}@${c}`] ??= []).push(r);
+            console.error(`  rep ${rep + 1} ${label}${route} @${c}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
+          }
         }
       }
     }
   } finally {
-    await (stack as Stack).close();
+    for (const { edge } of edges) await (edge.stack as Stack).close();
   }
   const rows: BenchResult[] = [];
-  for (const c of CONNECTIONS) {
-    const ping = samples[`ping@${c}`]!;
+  for (const { label } of edges) for (const c of CONNECTIONS) {
+    const ping = samples[`${label}ping@${c}`]!;
     for (const route of MEASURED) {
-      const s = samples[`${route}@${c}`]!;
+      const s = samples[`${label}${route}@${c}`]!;
       const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
       rows.push(pairedRow({
-        metric: `${route} req/s @${c} conn`,
-        baseline: `ping req/s @${c} conn`,
+        metric: `${label}${route} req/s @${c} conn`,
+        baseline: `${label}ping req/s @${c} conn`,
         unit: 'req/s',
         values: s.map((r) => r.rps),
         baselines: ping.map((r) => r.rps),
