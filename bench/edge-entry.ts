@@ -9,6 +9,10 @@
  * - `GET /bench/rsa`: one RSA-2048 PKCS #1 v1.5 / SHA-1 signature with the CloudFront key, as
  *   playback-url makes (services/cloudfront-sign.ts, the key imported once per isolate).
  *
+ * A request with `x-bench-count: 1` runs with a counting D1 binding (bench/count-d1.ts) and its
+ * answer says how many times it reached D1 (`x-bench-d1-round-trips`) and how many statements
+ * it ran (`x-bench-d1-queries`): test/edge/round-trips.test.ts holds the routes to their counts.
+ *
  * And one ablation: `POST /bench/ablate?sign=off` makes every RSASSA-PKCS1-v1_5 signature of
  * the isolate return 256 zero bytes at once (`?sign=on` restores it), so playback-url can be
  * measured with and without its signature in the same run. The URLs it then returns are
@@ -19,6 +23,7 @@ import type { Env } from '../edge/src/env';
 import worker from '../edge/src/index';
 import { signingKey } from '../edge/src/services/cloudfront-sign';
 import { verifyToken } from '../edge/src/services/tokens';
+import { counting } from './count-d1';
 
 let signing = true;
 const subtle = crypto.subtle;
@@ -67,7 +72,13 @@ export default {
   async fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
     if (path.startsWith('/bench/')) return baseline(request, env, path);
-    return worker.fetch(request, env, ctx);
+    if (request.headers.get('x-bench-count') !== '1') return worker.fetch(request, env, ctx);
+    const counted = counting(env.DB);
+    const answer = await worker.fetch(request, { ...env, DB: counted.db }, ctx);
+    const response = new Response(answer.body, answer);
+    response.headers.set('x-bench-d1-round-trips', String(counted.roundTrips()));
+    response.headers.set('x-bench-d1-queries', String(counted.queries()));
+    return response;
   },
   scheduled: worker.scheduled,
 } satisfies ExportedHandler<Env>;
