@@ -12,8 +12,10 @@ import { ApiError } from '../errors';
  *
  * D1 runs each statement alone against one SQLite database, so the count and the insert
  * cannot interleave with another request's: however many arrive at once, at most `limit`
- * rows exist per sliding window. A request that fails before its insert spends nothing;
- * routes therefore do everything that can fail (signing, storage) before spending.
+ * rows exist per sliding window. A request that fails before its insert spends nothing, so
+ * routes do what can fail before spending; where that would cost a D1 round trip (signed
+ * links: services/viewable.ts), they check what can fail first and give the slot back with
+ * {@link releaseSlot} should it fail anyway.
  *
  * KV is only the fast first brake: when D1 refuses, "refused until T" is remembered in KV
  * and later requests are turned away before they reach D1. KV is eventually consistent and
@@ -195,11 +197,4 @@ export function rateLimited(action: QuotaAction, retryAfter: number): ApiError {
 export async function refuseIfBraked(kv: KVNamespace, q: HourlyQuota): Promise<void> {
   const held = await brakeHolds(kv, q);
   if (held !== null) throw rateLimited(q.action, held);
-}
-
-/** Spends a slot or throws the 429. */
-export async function spendSlotOrRefuse(db: D1Database, kv: KVNamespace, q: HourlyQuota, slot: SlotRow): Promise<number> {
-  const result = await spendSlot(db, kv, q, slot);
-  if (!result.won) throw rateLimited(q.action, result.retryAfter);
-  return result.id;
 }
