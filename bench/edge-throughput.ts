@@ -204,6 +204,19 @@ async function measure(): Promise<{ rows: BenchResult[]; samples: Record<string,
       }));
     }
   }
+  // With a before ref: each route against itself on that commit, cell next to cell — on a
+  // machine whose load swings, steadier than two ratios to two pings.
+  if (before) for (const c of CONNECTIONS) {
+    for (const route of MEASURED) {
+      rows.push(pairedRow({
+        metric: `${route} req/s @${c} conn, this checkout`,
+        baseline: `${route} req/s @${c} conn, ${before}`,
+        unit: 'req/s',
+        values: samples[`${route}@${c}`]!.map((r) => r.rps),
+        baselines: samples[`before (${before}) ${route}@${c}`]!.map((r) => r.rps),
+      }));
+    }
+  }
   return { rows, samples };
 }
 
@@ -211,7 +224,11 @@ export function print(rows: BenchResult[]): void {
   const widths = [34, 10, 12, 16, 9, 9];
   console.log(row(['route @ connections', 'req/s', 'vs ping', 'spread', 'p50 ms', 'p99 ms'], widths));
   for (const r of rows) {
-    const e = r.extra as { p50_ms: number; p99_ms: number };
+    const e = r.extra as { p50_ms: number; p99_ms: number } | undefined;
+    if (!e) {
+      console.log(`${r.metric} ÷ ${r.baseline}: ${r.ratio.toFixed(2)}× (${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)})`);
+      continue;
+    }
     console.log(row([r.metric.replace(' req/s', ''), r.value!.toFixed(0), `${r.ratio.toFixed(2)}×`, `${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)}`, e.p50_ms.toFixed(1), e.p99_ms.toFixed(1)], widths));
   }
 }
