@@ -72,7 +72,15 @@ export async function spendViewableLink(req: LinkRequest, submissionid: number, 
   throw rateLimited(quota.action, retryAfter);
 }
 
-/** Gives back a link's slot when signing failed after it was spent. */
-export function releaseLink(req: LinkRequest, link: SpentLink): Promise<void> {
-  return releaseSlot(req.env.DB, 'events', link.eventId);
+/**
+ * Gives back a link's slot when signing failed after it was spent. Never throws: the caller
+ * answers the signing failure, and a slot D1 could not give back stays spent (the quota then
+ * errs by one towards refusing, never towards allowing).
+ */
+export async function releaseLink(req: LinkRequest, link: SpentLink): Promise<void> {
+  try {
+    await releaseSlot(req.env.DB, 'events', link.eventId);
+  } catch (err) {
+    console.error('viewable: slot not given back', err instanceof Error ? err.message : err);
+  }
 }
