@@ -9,6 +9,7 @@ import { runCleanup } from '../edge/src/cleanup/run';
 import { loadConfig } from '../edge/src/config';
 import type { Env } from '../edge/src/env';
 import worker from '../edge/src/index';
+import { counting } from './count-d1';
 
 let subrequests = 0;
 const fetchOf = globalThis.fetch;
@@ -16,42 +17,6 @@ globalThis.fetch = ((...args: Parameters<typeof fetch>) => {
   subrequests++;
   return fetchOf(...args);
 }) as typeof fetch;
-
-function counting(db: D1Database): { db: D1Database; queries: () => number } {
-  let queries = 0;
-  const statement = (s: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(s, {
-      get(target, prop) {
-        if (prop === '__target') return target;
-        const value = Reflect.get(target, prop, target) as unknown;
-        if (prop === 'bind') return (...args: unknown[]) => statement(target.bind(...args));
-        if (prop === 'first' || prop === 'run' || prop === 'all' || prop === 'raw') {
-          return (...args: unknown[]) => {
-            queries++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        }
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-  const wrapped = new Proxy(db, {
-    get(target, prop) {
-      if (prop === 'prepare') {
-        return (sql: string) => statement(target.prepare(sql));
-      }
-      if (prop === 'batch') {
-        return (list: D1PreparedStatement[]) => {
-          queries += list.length;
-          // D1 takes only its own statement objects: each proxy hands over the one it wraps.
-          return target.batch(list.map((s) => (s as unknown as { __target?: D1PreparedStatement }).__target ?? s));
-        };
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { db: wrapped, queries: () => queries };
-}
 
 export default {
   fetch: worker.fetch,

@@ -68,7 +68,8 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     while (next < o.requests && performance.now() < deadline) {
       const i = next++;
       const t = performance.now();
-      const res = await send(agent, origin, o.make(i));
+      // A connection the server dropped is an error of the cell like a wrong status, not a crash of the run.
+      const res = await send(agent, origin, o.make(i)).catch((err: Error) => ({ status: 0, body: `${err.message} (${(err as NodeJS.ErrnoException).code ?? 'no code'})` }));
       latencies.push(performance.now() - t);
       if (res.status !== o.expect) {
         errors++;

@@ -8,21 +8,19 @@
  *     bills: CPU time, not the wall time spent waiting on D1, KV or S3);
  *   - self time by function, the top BENCH_PROFILE_TOP, grouped by function and file.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { load } from './load';
-import { prepareEdge, ROUTES, type Route } from './edge-throughput';
+import { buildBenchWorker, prepareEdge, ROUTES, type Route } from './edge-throughput';
 import type { BenchResult } from './module';
 
 const REQUESTS = Number(process.env.BENCH_PROFILE_REQUESTS ?? 300);
 const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 15);
 const ROOT = new URL('../', import.meta.url).pathname;
 const OUT = join(ROOT, '.local/profiles');
-const BUNDLE_DIR = join(ROOT, '.build/worker-profile');
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
@@ -96,7 +94,7 @@ export function summarise(profile: CpuProfile, requests: number, route: Route): 
     const seen = new Set<string>();
     for (let id: number | undefined = nodeId; id !== undefined; id = parent.get(id)) {
       const g = byId.get(id)!.callFrame;
-      if (!g.functionName || !g.url.endsWith('index.js')) continue;
+      if (!g.functionName || !g.url.endsWith('edge-entry.js')) continue;
       const n = `${g.functionName} @ ${g.url.split('/').pop()}:${g.lineNumber + 1}`;
       if (seen.has(n)) continue;
       seen.add(n);
@@ -110,9 +108,9 @@ export function summarise(profile: CpuProfile, requests: number, route: Route): 
 
 export async function profileRoutes(routes: readonly Route[] = ROUTES): Promise<ProfileSummary[]> {
   const port = await freePort();
-  // The same build without --minify, so the profile names functions (the code is the same).
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', BUNDLE_DIR], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, WRANGLER_LOG: 'error', WRANGLER_SEND_METRICS: 'false' } });
-  const { stack, run, requests, fire } = await prepareEdge({ inspectorPort: port, bundle: join(BUNDLE_DIR, 'index.js') });
+  // The same build without --minify, so the profile names functions (the code is the same);
+  // bench/edge-entry.ts, so the baselines (d1-read, kv-read, rsa-sign) can be profiled too.
+  const { stack, run, requests, fire } = await prepareEdge({ inspectorPort: port, bundle: buildBenchWorker(false) });
   const cdp = await devtools(port);
   const out: ProfileSummary[] = [];
   try {

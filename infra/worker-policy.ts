@@ -20,7 +20,7 @@ export const WHY: Record<string, string> = {
   's3:PutObject':
     'browser presigned POST and multipart parts (presigned UploadPart), CreateMultipartUpload, CompleteMultipartUpload; CopyObject / UploadPartCopy destination',
   's3:GetObject': 'HeadObject (confirm, multipart complete retry); CopyObject source and the ranged GET that sniffs the container',
-  's3:DeleteObject': 'DeleteObjects (admin, privacy and cleanup deletes; the staging copy after confirm)',
+  's3:DeleteObject': 'DeleteObjects (admin, privacy and cleanup deletes), DeleteObject (the staging copy after confirm)',
   's3:ListMultipartUploadParts': 'ListParts (resume after a reload, checking parts before CompleteMultipartUpload)',
   's3:AbortMultipartUpload': 'AbortMultipartUpload (cancel, cleanup of idle uploads, a failed UploadPartCopy)',
   's3:ListBucket':

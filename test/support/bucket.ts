@@ -40,8 +40,13 @@ export async function dropTestBucket(s3: S3Client, bucket: string): Promise<void
   for (const u of uploads.Uploads ?? []) {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key!, UploadId: u.UploadId! }));
   }
-  for (let keys = await listKeys(s3, bucket); keys.length > 0; keys = await listKeys(s3, bucket)) {
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.slice(0, 1000).map((Key) => ({ Key })) } }));
+  // A page at a time (1 000 keys, DeleteObjects' most): listing the whole bucket before each
+  // delete would read a 100 000-object bucket (bench/cleanup-scale.ts) a hundred times over.
+  for (;;) {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
+    const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : []));
+    if (keys.length === 0) break;
+    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }));
   }
   await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
 }

@@ -3,9 +3,9 @@ import { DOWNLOAD_URL_TTL_SECONDS } from '../contract';
 import type { AppEnv } from '../http/app-env';
 import { ownSubmissionInQuery, requireToken } from '../http/auth';
 import { respond } from '../http/respond';
-import { signPlaybackUrl } from '../services/cdn';
+import { checkSigningKey, signPlaybackUrl } from '../services/cdn';
 import { dispositionQuery } from '../services/download';
-import { spendLink, viewableWithinQuota } from '../services/viewable';
+import { releaseLink, spendViewableLink } from '../services/viewable';
 
 /**
  * GET /api/download-url?submissionid=: the teacher's (or owner's) way to keep the file, and the
@@ -22,12 +22,16 @@ download.get('/', requireToken('view'), async (c) => {
   const { config, now, claims } = c.var;
   const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const link = { env: c.env, viewer: claims, perHour: config.limits.playbacksPerHour, now };
-  const { video, quota } = await viewableWithinQuota(link, submissionid);
-
-  // Signing can fail (CDN_ERROR): it comes before the slot, so a failure spends nothing.
+  // As playback-url: a key that cannot sign fails before the slot, and a signature that fails
+  // anyway gives the slot back, so a CDN_ERROR spends nothing.
+  await checkSigningKey(config.cdn);
+  const spent = await spendViewableLink(link, submissionid, 'download');
+  const { video } = spent;
   const expires = now + DOWNLOAD_URL_TTL_SECONDS;
-  const url = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(video.filename));
-  await spendLink(link, quota, video, 'download');
+  const url = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(video.filename)).catch(async (err: unknown) => {
+    await releaseLink(link, spent);
+    throw err;
+  });
   return respond<'GET /api/download-url'>(c, {
     url,
     expires_at: new Date(expires * 1000).toISOString(),

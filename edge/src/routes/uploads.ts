@@ -16,7 +16,7 @@ import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/co
 import { parseMediaFacts } from '../http/media-request';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
-import { deleteObjects, readStart } from '../services/s3';
+import { deleteObject, deleteObjects, readStart } from '../services/s3';
 import { copyIfMatch } from '../services/s3-copy';
 import { openPostUpload } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
@@ -135,7 +135,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   }
   // The staging copy has served its purpose. Deleted after the answer (waitUntil): losing this
   // delete is acceptable, since the sweep deletes every staging key again once no grant can write it.
-  c.executionCtx.waitUntil(deleteObjects(s3, video.s3_bucket, [key]).catch(() => undefined));
+  c.executionCtx.waitUntil(deleteObject(s3, video.s3_bucket, key).catch(() => undefined));
   return answer(current);
 });
 

@@ -1,7 +1,7 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import type { Config } from '../config';
 import { ApiError } from '../errors';
-import { signCloudFrontUrl } from './cloudfront-sign';
+import { signCloudFrontUrl, signingKey } from './cloudfront-sign';
 
 /** The one place the edge talks to CloudFront: signing viewer URLs and invalidating paths. */
 
@@ -33,6 +33,25 @@ export function ipv4Network(ip: string, prefix: number): string | null {
   const size = 2 ** (32 - prefix);
   const network = Math.floor(address / size) * size;
   return `${[24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join('.')}/${prefix}`;
+}
+
+/** What every signing failure answers: the CDN key is the only input that can make it fail. */
+function cdnError(err: unknown): ApiError {
+  console.error('CloudFront signing failed', err instanceof Error ? err.message : err);
+  return new ApiError('CDN_ERROR', 'The video link could not be signed; the CDN key is misconfigured.');
+}
+
+/**
+ * Throws CDN_ERROR unless the CDN's private key imports (once per isolate; later calls cost
+ * nothing): a route that spends a quota slot before signing checks this first, so a
+ * misconfigured key fails before anything is spent.
+ */
+export async function checkSigningKey(cdn: Config['cdn']): Promise<void> {
+  try {
+    await signingKey(cdn.privateKey);
+  } catch (err) {
+    throw cdnError(err);
+  }
 }
 
 /**
@@ -75,8 +94,7 @@ export async function signPlaybackUrl(
     }
     return await signCloudFrontUrl({ url, keyPairId: cdn.keyPairId, privateKey: cdn.privateKey, expires: expiresAt });
   } catch (err) {
-    console.error('CloudFront signing failed', err instanceof Error ? err.message : err);
-    throw new ApiError('CDN_ERROR', 'The video link could not be signed; the CDN key is misconfigured.');
+    throw cdnError(err);
   }
 }
 

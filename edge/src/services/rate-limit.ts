@@ -12,8 +12,10 @@ import { ApiError } from '../errors';
  *
  * D1 runs each statement alone against one SQLite database, so the count and the insert
  * cannot interleave with another request's: however many arrive at once, at most `limit`
- * rows exist per sliding window. A request that fails before its insert spends nothing;
- * routes therefore do everything that can fail (signing, storage) before spending.
+ * rows exist per sliding window. A request that fails before its insert spends nothing, so
+ * routes do what can fail before spending; where that would cost a D1 round trip (signed
+ * links: services/viewable.ts), they check what can fail first and give the slot back with
+ * {@link releaseSlot} should it fail anyway.
  *
  * KV is only the fast first brake: when D1 refuses, "refused until T" is remembered in KV
  * and later requests are turned away before they reach D1. KV is eventually consistent and
@@ -43,6 +45,14 @@ export interface CountedRows {
 export interface SlotRow {
   table: string;
   row: Record<string, unknown>;
+  /**
+   * Columns taken from the one row (or none) a SELECT returns instead of from `row`: `sql` is
+   * that SELECT (a constant of the code, `?` placeholders bound from `binds`), `columns` maps
+   * each slot column to the SELECT's column. When the SELECT returns no row, nothing is
+   * inserted, as if refused; so a read and the slot it pays for can be one statement (e.g.
+   * playback-url's event, written from the viewable video: services/viewable.ts).
+   */
+  from?: { sql: string; binds: readonly unknown[]; columns: Record<string, string> };
 }
 
 /** What the brake and the messages call each quota. */
@@ -80,17 +90,31 @@ function windowOf(q: HourlyQuota): number {
  * A statement, not a run, so it can join a `db.batch` (e.g. a videos row with its event).
  */
 export function slotStatement(db: D1Database, q: HourlyQuota, slot: SlotRow): D1PreparedStatement {
-  const columns = Object.keys(slot.row).map(identifier);
+  const selected = slot.from?.columns ?? {};
+  const bound = Object.entries(slot.row).filter(([column]) => !(column in selected));
+  const columns = [...bound.map(([column]) => identifier(column)), ...Object.keys(selected).map(identifier)];
+  const values = [...bound.map(() => '?'), ...Object.values(selected).map((column) => `src.${identifier(column)}`)];
   const { counted } = q;
   return db
     .prepare(
       `INSERT INTO ${identifier(slot.table)} (${columns.join(', ')})
-       SELECT ${columns.map(() => '?').join(', ')}
+       SELECT ${values.join(', ')}
+       ${slot.from ? `FROM (${slot.from.sql}) AS src` : ''}
        WHERE (SELECT COUNT(*) FROM ${identifier(counted.table)}
               WHERE (${counted.where}) AND ${identifier(counted.timeColumn)} > ?) < ?
        RETURNING id`,
     )
-    .bind(...Object.values(slot.row), ...counted.binds, q.now - windowOf(q), q.limit);
+    .bind(...bound.map(([, value]) => value), ...(slot.from?.binds ?? []), ...counted.binds, q.now - windowOf(q), q.limit);
+}
+
+/**
+ * Gives a won slot back: deletes the row it wrote. Only for a request that failed after its
+ * slot in a way no check before it could foresee (services/viewable.ts); the row existed for
+ * that request's duration only, so at most a parallel request of the same user saw one slot
+ * fewer meanwhile — never one more.
+ */
+export async function releaseSlot(db: D1Database, table: string, id: number): Promise<void> {
+  await db.prepare(`DELETE FROM ${identifier(table)} WHERE id = ?`).bind(id).run();
 }
 
 /**
@@ -173,11 +197,4 @@ export function rateLimited(action: QuotaAction, retryAfter: number): ApiError {
 export async function refuseIfBraked(kv: KVNamespace, q: HourlyQuota): Promise<void> {
   const held = await brakeHolds(kv, q);
   if (held !== null) throw rateLimited(q.action, held);
-}
-
-/** Spends a slot or throws the 429. */
-export async function spendSlotOrRefuse(db: D1Database, kv: KVNamespace, q: HourlyQuota, slot: SlotRow): Promise<number> {
-  const result = await spendSlot(db, kv, q, slot);
-  if (!result.won) throw rateLimited(q.action, result.retryAfter);
-  return result.id;
 }

@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
   HeadBucketCommand,
@@ -142,6 +143,19 @@ export async function readStart(s3: S3Client, bucket: string, key: string, bytes
       }
     }
     throw storageFailure('GetObject', err);
+  }
+}
+
+/**
+ * Deletes one key: a plain DELETE, where DeleteObjects would build an XML body and hash it for
+ * its required Content-MD5 (the largest share of confirm's staging delete, README "What a
+ * request costs"). A key already gone counts as deleted (S3 answers 204 either way).
+ */
+export async function deleteObject(s3: S3Client, bucket: string, key: string): Promise<void> {
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (err) {
+    throw storageFailure('DeleteObject', err);
   }
 }
 

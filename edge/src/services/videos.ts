@@ -75,15 +75,19 @@ export async function replacedBy(db: D1Database, id: number): Promise<number | n
  * caller can answer 410 rather than 404.
  */
 export function currentVideo(db: D1Database, site: string, submissionid: number): Promise<VideoRow | null> {
-  return db
-    .prepare(
-      `SELECT * FROM videos
+  const q = currentVideoQuery(site, submissionid);
+  return db.prepare(q.sql).bind(...q.binds).first<VideoRow>();
+}
+
+/** {@link currentVideo}'s SELECT and its parameters, for a statement that reads it in the same batch (services/viewable.ts). */
+export function currentVideoQuery(site: string, submissionid: number): { sql: string; binds: [string, number] } {
+  return {
+    sql: `SELECT * FROM videos
        WHERE site = ? AND submissionid = ? AND confirmed_timestamp IS NOT NULL AND retired_timestamp IS NULL
        ORDER BY (claimed_timestamp IS NOT NULL) DESC, confirmed_timestamp DESC, id DESC
        LIMIT 1`,
-    )
-    .bind(site, submissionid)
-    .first<VideoRow>();
+    binds: [site, submissionid],
+  };
 }
 
 export interface VideoFilter {

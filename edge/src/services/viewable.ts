@@ -1,8 +1,8 @@
 import type { ViewClaims } from '../contract';
 import { ApiError } from '../errors';
 import { eventRow, playbackQuota } from './events';
-import { refuseIfBraked, spendSlotOrRefuse, type HourlyQuota } from './rate-limit';
-import { currentVideo, type VideoRow } from './videos';
+import { rateLimited, refuseIfBraked, releaseSlot, retryAfterSeconds, setBrake, slotStatement } from './rate-limit';
+import { currentVideo, currentVideoQuery, type VideoRow } from './videos';
 
 /**
  * The video a viewer of the submission may have a link to — for playback, download, its poster
@@ -10,7 +10,10 @@ import { currentVideo, type VideoRow } from './videos';
  * none is claimed the newest confirmed one; 404 when there is none, 410 when it was deleted.
  */
 export async function requireViewable(db: D1Database, site: string, submissionid: number): Promise<VideoRow> {
-  const video = await currentVideo(db, site, submissionid);
+  return viewable(await currentVideo(db, site, submissionid));
+}
+
+function viewable(video: VideoRow | null | undefined): VideoRow {
   if (!video) throw new ApiError('VIDEO_NOT_FOUND', 'This submission has no video.');
   if (video.upload_status === 'deleted') throw new ApiError('VIDEO_DELETED', 'This video has been deleted.');
   return video;
@@ -25,30 +28,59 @@ export interface LinkRequest {
   now: number;
 }
 
-/**
- * The viewable video of `submissionid`, if the viewer has a link left this hour. A flood stops
- * at KV's brake, before it costs a D1 read. Nothing is spent yet: the caller signs the link
- * (which can fail) and then {@link spendLink}s, so a failure spends nothing.
- */
-export async function viewableWithinQuota(req: LinkRequest, submissionid: number): Promise<{ video: VideoRow; quota: HourlyQuota }> {
-  const quota = playbackQuota(req.viewer, req.perHour, req.now);
-  await refuseIfBraked(req.env.RATE_LIMITS, quota);
-  return { video: await requireViewable(req.env.DB, req.viewer.iss, submissionid), quota };
+/** A link's slot, spent: the video it is for and the event row that is the slot. */
+export interface SpentLink {
+  video: VideoRow;
+  /** The `playback_access` or `download` row; {@link releaseLink} deletes it. */
+  eventId: number;
 }
 
-/** Spends the hour's slot for a signed link: the `playback_access` or `download` event is the slot (429 when gone). */
-export async function spendLink(
-  req: LinkRequest,
-  quota: HourlyQuota,
-  video: VideoRow,
-  eventType: 'playback_access' | 'download',
-): Promise<void> {
+/**
+ * The viewable video of `submissionid` and the hour's slot for a link to it (the
+ * `playback_access` or `download` event, which is the quota: 429 when gone), in ONE D1 batch:
+ * the video's read and the conditional insert that writes the event from that same video, so
+ * the event exists only for a viewable video (404 or 410 spend nothing). A flood stops at KV's
+ * brake, before it costs D1 anything.
+ *
+ * The link is signed after this, so the caller first makes sure signing cannot fail for its
+ * configuration (services/cdn.ts `checkSigningKey`) and, should it fail anyway, gives the slot
+ * back with {@link releaseLink}: a failed link spends nothing.
+ */
+export async function spendViewableLink(req: LinkRequest, submissionid: number, eventType: 'playback_access' | 'download'): Promise<SpentLink> {
   const { viewer, now } = req;
-  await spendSlotOrRefuse(req.env.DB, req.env.RATE_LIMITS, quota, {
-    table: 'events',
-    row: eventRow({
-      site: viewer.iss, userid: viewer.sub, user_role: viewer.role, event_type: eventType,
-      assignmentid: video.assignmentid, submissionid: video.submissionid, s3_key: video.s3_key, file_size: video.file_size, timestamp: now,
+  const db = req.env.DB;
+  const quota = playbackQuota(viewer, req.perHour, now);
+  await refuseIfBraked(req.env.RATE_LIMITS, quota);
+  const current = currentVideoQuery(viewer.iss, submissionid);
+  const [read, slot] = await db.batch<Record<string, unknown>>([
+    db.prepare(current.sql).bind(...current.binds),
+    slotStatement(db, quota, {
+      table: 'events',
+      row: eventRow({ site: viewer.iss, userid: viewer.sub, user_role: viewer.role, event_type: eventType, timestamp: now }),
+      from: {
+        sql: `SELECT * FROM (${current.sql}) WHERE upload_status <> 'deleted'`,
+        binds: current.binds,
+        columns: { assignmentid: 'assignmentid', submissionid: 'submissionid', s3_key: 's3_key', file_size: 'file_size' },
+      },
     }),
-  });
+  ]);
+  const video = viewable(read?.results[0] as VideoRow | undefined);
+  const eventId = slot?.results[0]?.id;
+  if (typeof eventId === 'number') return { video, eventId };
+  const retryAfter = await retryAfterSeconds(db, quota);
+  await setBrake(req.env.RATE_LIMITS, quota, retryAfter);
+  throw rateLimited(quota.action, retryAfter);
+}
+
+/**
+ * Gives back a link's slot when signing failed after it was spent. Never throws: the caller
+ * answers the signing failure, and a slot D1 could not give back stays spent (the quota then
+ * errs by one towards refusing, never towards allowing).
+ */
+export async function releaseLink(req: LinkRequest, link: SpentLink): Promise<void> {
+  try {
+    await releaseSlot(req.env.DB, 'events', link.eventId);
+  } catch (err) {
+    console.error('viewable: slot not given back', err instanceof Error ? err.message : err);
+  }
 }
