@@ -1,12 +1,13 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary, type VideoSummaryResponse } from '../../edge/src/contract';
+import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary } from '../../edge/src/contract';
 import { emit, UPLOAD_COMPLETE, type UploadCompleteDetail } from '../events';
 import { formatBytes, formatClock, formatDate, formatTimeLeft } from '../format';
 import { LoadController } from '../load-controller';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
-import { MULTIPART_THRESHOLD, UploadController, type UploadPhase, type UploadState } from './upload-controller';
+import { MULTIPART_THRESHOLD, UploadController } from './upload-controller';
+import type { UploadPhase, UploadState } from './upload-state';
 import { FormGuard } from './form-guard';
 import { PlayabilityGate } from './playability-gate';
 import { playabilityNotice } from './playability-notice';
@@ -66,7 +67,7 @@ export class S3vUploader extends S3vElement {
     maxbytes: () => this.maxbytes,
     allowedTypes: () => this.types(),
     multipartThreshold: () => (this.multipartThreshold > 0 ? this.multipartThreshold : MULTIPART_THRESHOLD),
-    edge: (req) => this.edge(req),
+    edge: (endpoint, req) => this.edge(endpoint, req),
     completed: (result) => this.completed(result),
     playability: (file, signal) => this.playability.check(file, signal),
   });
@@ -167,7 +168,7 @@ export class S3vUploader extends S3vElement {
 
   private loadExisting(): Promise<void> {
     return this.existing.load(async (signal) =>
-      (await this.edge<VideoSummaryResponse>({ path: '/api/video', query: { submissionid: this.submissionid }, signal })).video);
+      (await this.edge('GET /api/video', { query: { submissionid: this.submissionid }, signal })).video);
   }
 
   private current(): CurrentVideo | null {
@@ -294,7 +295,7 @@ export class S3vUploader extends S3vElement {
         if (s.offline) return this.t('upload_offline');
         return s.resumed ? this.t('upload_resuming', s.resumed) : this.t('upload_uploading', s.file.name);
       case 'processing':
-        return this.t('upload_processing');
+        return s.offline ? this.t('upload_offline') : this.t('upload_processing');
       case 'success':
         return this.t('upload_success');
       case 'error':
@@ -326,6 +327,7 @@ export class S3vUploader extends S3vElement {
         return html`
           ${this.renderFile(s.file)}
           <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_processing')}</p>
+          ${s.offline ? html`<p class="offline">${this.t('upload_offline')}</p>` : nothing}
           <div class="actions">${this.cancelButton()}</div>
         `;
       case 'success':
