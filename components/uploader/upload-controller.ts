@@ -168,7 +168,7 @@ export class UploadController implements ReactiveController {
     const current = () => this.run === run && !signal.aborted;
     try {
       if (job.stage === 'upload') {
-        this.set({ phase: 'validating', file: job.file });
+        this.set({ phase: 'validating', file: job.file, offline: false });
         // The bytes, not the name: a renamed document is refused before anything is sent.
         const refused = await checkContent(job.file, this.io.allowedTypes());
         if (!current()) return;
@@ -259,7 +259,7 @@ export class UploadController implements ReactiveController {
   private onPhase(phase: TransferPhase): void {
     const s = this.state;
     if (phase.kind === 'offline') {
-      if (s.phase === 'uploading' || s.phase === 'processing') this.set({ ...s, offline: phase.waiting });
+      if (s.phase === 'validating' || s.phase === 'uploading' || s.phase === 'processing') this.set({ ...s, offline: phase.waiting });
       return;
     }
     const file = this.job!.file;

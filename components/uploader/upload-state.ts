@@ -4,7 +4,8 @@ import type { ShownProblem } from './failure-messages';
 /** What the uploader shows, phase by phase (upload-controller.ts moves it on; uploader.ts renders it). */
 export type UploadState =
   | { phase: 'initial'; cancelled: boolean }
-  | { phase: 'validating'; file: File }
+  /** Checking the file, then asking the edge to open the upload; `offline`: waiting for the browser to come back online. */
+  | { phase: 'validating'; file: File; offline: boolean }
   | {
       phase: 'uploading';
       file: File;

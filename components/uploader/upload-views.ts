@@ -44,6 +44,11 @@ export function fileView(v: ViewContext, file: File): TemplateResult {
   `;
 }
 
+/** Said while the upload waits for the browser to be back online (and goes on by itself then). */
+export function offlineNote(v: ViewContext, offline: boolean): TemplateResult | typeof nothing {
+  return offline ? html`<p class="offline">${v.t('upload_offline')}</p>` : nothing;
+}
+
 /** `focus`: the button that takes the focus when the one that had it went away with the phase. */
 export function cancelButton(v: ViewContext, focus = true): TemplateResult {
   return html`<button type="button" class="danger" ?data-focus=${focus} @click=${() => v.cancel()}>${v.t('common_cancel')}</button>`;
@@ -57,7 +62,7 @@ export function uploadingView(v: ViewContext, s: Phase<'uploading'>): TemplateRe
     ${fileView(v, s.file)}
     <p class="line">${v.t('upload_uploading', s.file.name)}</p>
     ${s.resumed ? html`<p class="muted resumed">${v.t('upload_resuming', s.resumed)}</p>` : nothing}
-    ${s.offline ? html`<p class="offline">${v.t('upload_offline')}</p>` : nothing}
+    ${offlineNote(v, s.offline)}
     <div
       class="bar"
       role="progressbar"
@@ -78,7 +83,7 @@ export function processingView(v: ViewContext, s: Phase<'processing'>): Template
   return html`
     ${fileView(v, s.file)}
     <p class="line"><span class="spinner" aria-hidden="true"></span> ${v.t('upload_processing')}</p>
-    ${s.offline ? html`<p class="offline">${v.t('upload_offline')}</p>` : nothing}
+    ${offlineNote(v, s.offline)}
     <div class="actions">${cancelButton(v)}</div>
   `;
 }
@@ -144,7 +149,7 @@ export function announcement(v: ViewContext, s: UploadState, hold: FormHold['kin
     case 'initial':
       return s.cancelled ? v.t('upload_cancelled') : '';
     case 'validating':
-      return v.t('upload_validating');
+      return s.offline ? v.t('upload_offline') : v.t('upload_validating');
     case 'uploading':
       if (s.offline) return v.t('upload_offline');
       return s.resumed ? v.t('upload_resuming', s.resumed) : v.t('upload_uploading', s.file.name);

@@ -9,7 +9,7 @@ import { sharedStyles } from '../shared.styles';
 import { MULTIPART_THRESHOLD, UploadController } from './upload-controller';
 import { RenderThrottle } from './render-throttle';
 import type { UploadPhase, UploadState } from './upload-state';
-import { announcement, cancelButton, errorView, fileView, holdView, processingView, successView, uploadingView, type ViewContext } from './upload-views';
+import { announcement, cancelButton, errorView, fileView, holdView, offlineNote, processingView, successView, uploadingView, type ViewContext } from './upload-views';
 import { FormGuard } from './form-guard';
 import { PlayabilityGate } from './playability-gate';
 import { playabilityNotice } from './playability-notice';
@@ -249,6 +249,7 @@ export class S3vUploader extends S3vElement {
         }
         return html`
           <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_validating')}</p>
+          ${offlineNote(this.views, s.offline)}
           <div class="actions">${cancelButton(this.views)}</div>
         `;
       case 'uploading':
