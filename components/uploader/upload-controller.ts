@@ -183,7 +183,7 @@ export class UploadController implements ReactiveController {
       if (!current()) return;
       this.set({ phase: 'processing', file: job.file, offline: false });
       const sent = { file: job.file, s3Key: job.transfer!.s3Key!, checksum: job.checksum!, media: job.media, metadata: job.metadata };
-      const result = await confirmUpload(this.io, sent, new Patience(this.transferIO()), signal);
+      const result = await confirmUpload(this.io, sent, new Patience(this.transferIO(job)), signal);
       if (!current()) return;
       this.job = null;
       this.fileRun = null;
@@ -213,7 +213,7 @@ export class UploadController implements ReactiveController {
   private async send(job: Job, signal: AbortSignal): Promise<string> {
     if (job.file.size >= this.io.multipartThreshold()) return this.inParts(job, signal);
     try {
-      job.transfer = new PostUpload(job.file, this.request(job), this.transferIO());
+      job.transfer = new PostUpload(job.file, this.request(job), this.transferIO(job));
       return await job.transfer.send(signal);
     } catch (err) {
       if (err instanceof EdgeError && err.code === 'USE_MULTIPART') return this.inParts(job, signal);
@@ -222,32 +222,32 @@ export class UploadController implements ReactiveController {
   }
 
   private inParts(job: Job, signal: AbortSignal): Promise<string> {
-    job.multipart ??= new MultipartTransfer(job.file, this.request(job), this.store(), this.transferIO());
+    job.multipart ??= new MultipartTransfer(job.file, this.request(job), this.store(), this.transferIO(job));
     job.transfer = job.multipart;
     return job.multipart.send(signal);
   }
 
   private request(job: Job): UploadUrlRequest {
-    return {
-      assignmentid: this.io.assignmentid(),
-      submissionid: this.io.submissionid(),
-      filename: job.file.name,
-      filesize: job.file.size,
-      mimetype: job.mimetype,
-    };
+    const { name: filename, size: filesize } = job.file;
+    return { assignmentid: this.io.assignmentid(), submissionid: this.io.submissionid(), filename, filesize, mimetype: job.mimetype };
   }
 
-  /** How a transfer (and confirm) tells this controller what it is doing. */
-  private transferIO(): TransferIO {
+  /** How a transfer (and confirm) tells this controller what it is doing; what it says after its job was dropped (Cancel, another file) shows nowhere. */
+  private transferIO(job: Job): TransferIO {
+    const live = () => this.job === job;
     return {
       edge: this.io.edge,
-      progress: (sent) => this.onProgress(sent),
-      phase: (phase) => this.onPhase(phase),
+      progress: (sent) => {
+        if (live()) this.onProgress(sent);
+      },
+      phase: (phase) => {
+        if (live()) this.onPhase(job.file, phase);
+      },
       report: (r) => {
         this.retries += 1;
         this.report({
           event_type: 'upload_retry',
-          s3_key: this.job?.transfer?.s3Key ?? undefined,
+          s3_key: job.transfer?.s3Key ?? undefined,
           error_code: r.code,
           error_message: r.message,
           error_context: r.context,
@@ -256,13 +256,12 @@ export class UploadController implements ReactiveController {
     };
   }
 
-  private onPhase(phase: TransferPhase): void {
+  private onPhase(file: File, phase: TransferPhase): void {
     const s = this.state;
     if (phase.kind === 'offline') {
       if (s.phase === 'validating' || s.phase === 'uploading' || s.phase === 'processing') this.set({ ...s, offline: phase.waiting });
       return;
     }
-    const file = this.job!.file;
     this.rate.restart(phase.sent);
     this.set({ phase: 'uploading', file, sent: phase.sent, total: file.size, secondsLeft: null, resumed: phase.resumed, offline: false });
   }
