@@ -49,7 +49,7 @@ export function isAbort(err: unknown): boolean {
 }
 
 /** The URL of a call: `:name` segments filled from `params`, `query` as search parameters (empty ones left out). */
-export function endpointUrl<K extends Endpoint>(edgeUrl: string, endpoint: K, req: EdgeRequest<K>): URL {
+function endpointUrl<K extends Endpoint>(edgeUrl: string, endpoint: K, req: EdgeRequest<K>): URL {
   const params = (req.params ?? {}) as Record<string, string | number>;
   const path = pathOf(endpoint).replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(params[name])));
   const url = new URL(path, edgeUrl.replace(/\/?$/, '/'));
