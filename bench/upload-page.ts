@@ -39,7 +39,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import * as esbuild from 'esbuild';
 import { partSizeFor } from '../edge/src/contract';
 import { makeVideo } from '../test/e2e/support/fixtures';
-import { PARALLEL_PARTS } from '../components/uploader/multipart-upload';
+import { PARALLEL_PARTS } from '../components/uploader/parts';
 import { baselineBuild, fmt, launchChromium, spread, startDemoStack, useAmdBuild, type Browser, type Page, type Spread } from './pages';
 
 const MIB = 1024 ** 2;

@@ -1,9 +1,14 @@
-import type { ErrorBody, ErrorCode } from '../edge/src/contract';
+import type { Endpoint, EndpointResponse, Endpoints, ErrorBody, ErrorCode } from '../edge/src/contract';
 
 /**
- * One call to the edge: JSON in, JSON out, the token as a bearer. Failures
- * come back as {@link EdgeError} carrying the contract's error code, so the
- * elements decide what to tell people from the code, never from the text.
+ * The components' one way to the edge, keyed by the contract's endpoint table
+ * ({@link Endpoints}, `'METHOD /path'`): `edge('POST /api/confirm-upload', { body, signal })`
+ * takes that endpoint's body, query and path params and resolves with its
+ * response, all typed from the table. JSON in, JSON out, the token as a
+ * bearer. Failures come back as {@link EdgeError} carrying the contract's
+ * error code, so the elements decide what to tell people from the code, never
+ * from the text. No path is spelled anywhere else in components/
+ * (test/unit/edge-paths.test.ts checks).
  */
 
 /** Codes the edge never sends: the request did not get an answer we can read. */
@@ -24,35 +29,50 @@ export class EdgeError extends Error {
   }
 }
 
-export interface EdgeRequest {
-  method?: 'GET' | 'POST' | 'DELETE';
-  path: string;
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  /** A body sent as is (a poster image) instead of JSON. */
-  raw?: { type: string; bytes: Uint8Array<ArrayBuffer> };
-  signal?: AbortSignal;
+/** What a call of endpoint `K` carries: exactly the table's body, query and params for it. */
+export type EdgeRequest<K extends Endpoint> = { signal?: AbortSignal } & (Endpoints[K] extends { body: infer B } ? { body: B } : { body?: never }) &
+  (Endpoints[K] extends { query: infer Q } ? { query: Q } : { query?: never }) &
+  (Endpoints[K] extends { params: infer P } ? { params: P } : { params?: never });
+
+/** An edge call as the elements make it (S3vElement.edge: with token renewal). */
+export type Edge = <K extends Endpoint>(endpoint: K, req: EdgeRequest<K>) => Promise<EndpointResponse<K>>;
+
+/** The path of an endpoint key: `GET /api/video` → `/api/video`. */
+export type PathOf<K extends Endpoint> = K extends `${string} ${infer P}` ? P : never;
+
+export function pathOf<K extends Endpoint>(endpoint: K): PathOf<K> {
+  return endpoint.slice(endpoint.indexOf(' ') + 1) as PathOf<K>;
 }
 
 export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
 }
 
-export async function callEdge<T>(edgeUrl: string, token: string, req: EdgeRequest): Promise<T> {
-  const url = new URL(req.path, edgeUrl.replace(/\/?$/, '/'));
-  for (const [name, value] of Object.entries(req.query ?? {})) {
+/** The URL of a call: `:name` segments filled from `params`, `query` as search parameters (empty ones left out). */
+function endpointUrl<K extends Endpoint>(edgeUrl: string, endpoint: K, req: EdgeRequest<K>): URL {
+  const params = (req.params ?? {}) as Record<string, string | number>;
+  const path = pathOf(endpoint).replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  const url = new URL(path, edgeUrl.replace(/\/?$/, '/'));
+  for (const [name, value] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
     if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
   }
+  return url;
+}
+
+export async function callEdge<K extends Endpoint>(edgeUrl: string, token: string, endpoint: K, req: EdgeRequest<K>): Promise<EndpointResponse<K>> {
+  const method = endpoint.slice(0, endpoint.indexOf(' '));
+  const body: unknown = req.body;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (req.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (req.raw) headers['Content-Type'] = req.raw.type;
+  // A Blob (the poster's JPEG) goes as it is, typed as the Blob is; anything else as JSON.
+  if (body instanceof Blob) headers['Content-Type'] = body.type;
+  else if (body !== undefined) headers['Content-Type'] = 'application/json';
 
-  return callEdgeWith<T>(
-    fetch(url, {
-      method: req.method ?? (req.body === undefined && !req.raw ? 'GET' : 'POST'),
+  return callEdgeWith<EndpointResponse<K>>(
+    fetch(endpointUrl(edgeUrl, endpoint, req), {
+      method,
       headers,
-      body: req.raw ? req.raw.bytes : req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: body instanceof Blob ? body : body === undefined ? undefined : JSON.stringify(body),
       signal: req.signal,
       // Tokens, not cookies: the edge is another origin and must not see Moodle's session.
       credentials: 'omit',

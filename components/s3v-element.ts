@@ -1,5 +1,6 @@
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
+import type { Endpoint, EndpointResponse } from '../edge/src/contract';
 import { callEdge, EdgeError, type EdgeRequest } from './edge-client';
 import type { ComponentKind } from './events';
 import { format, STRINGS, type StringKey, type StringParam, type Strings } from './strings';
@@ -35,13 +36,13 @@ export abstract class S3vElement extends LitElement {
   }
 
   /** An edge call; on 401 TOKEN_EXPIRED it asks the page for a new token and tries once more. */
-  protected async edge<T>(req: EdgeRequest): Promise<T> {
+  protected async edge<K extends Endpoint>(endpoint: K, req: EdgeRequest<K>): Promise<EndpointResponse<K>> {
     try {
-      return await callEdge<T>(this.edgeUrl, this.token, req);
+      return await callEdge(this.edgeUrl, this.token, endpoint, req);
     } catch (err) {
       if (!(err instanceof EdgeError && err.code === 'TOKEN_EXPIRED') || !this.renewal) throw err;
       await this.renewal.renew(req.signal);
-      return callEdge<T>(this.edgeUrl, this.token, req);
+      return callEdge(this.edgeUrl, this.token, endpoint, req);
     }
   }
 }

@@ -2,7 +2,6 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import {
   VIDEO_STATUSES,
-  type AdminDeleteResponse,
   type AdminVideo,
   type AdminVideosResponse,
   type VideoStatus,
@@ -87,9 +86,11 @@ export class S3vAdminTable extends S3vElement {
   /** Fetches the current page again (after a delete, or on demand). */
   reload(): void {
     this.loadedFor = this.queryKey();
-    const query = { ...this.filters, page: this.page, perpage: this.perpage };
+    const { courseid, status, q } = this.filters;
+    // The form's "any" is an empty value: left out of the query.
+    const query = { courseid: courseid ? Number(courseid) : undefined, status: status || undefined, q, page: this.page, perpage: this.perpage };
     void this.list.load(async (signal) => {
-      const res = await this.edge<AdminVideosResponse>({ path: '/api/admin/videos', query, signal });
+      const res = await this.edge('GET /api/admin/videos', { query, signal });
       for (const v of res.videos) if (v.coursename) this.seenCourses.set(v.courseid, v.coursename);
       return res;
     });
@@ -117,7 +118,7 @@ export class S3vAdminTable extends S3vElement {
     if (!video) return;
     this.deleting = true;
     try {
-      await this.edge<AdminDeleteResponse>({ method: 'DELETE', path: `/api/admin/videos/${video.id}` });
+      await this.edge('DELETE /api/admin/videos/:id', { params: { id: video.id } });
       this.notice = { ok: true, text: this.t('videos_delete_done') };
     } catch (err) {
       // Already deleted (by someone else, or cleanup) is the outcome the admin wanted.

@@ -49,7 +49,7 @@ export class S3vDashboard extends S3vElement {
   reload(): void {
     this.loadedFor = `${this.edgeUrl} ${this.days}`;
     const days = this.days;
-    void this.stats.load((signal) => this.edge<AdminStatsResponse>({ path: '/api/admin/stats', query: { days }, signal }));
+    void this.stats.load((signal) => this.edge('GET /api/admin/stats', { query: { days }, signal }));
   }
 
   private onPeriod(e: Event): void {

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type videojs from 'video.js/core.es.js';
-import type { AttachCaptionsResponse, CaptionFault, DownloadUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
-import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
+import type { CaptionFault, DownloadUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
+import { EdgeError, isAbort, type Edge } from '../edge-client';
 import { earlyOr } from './prefetch';
 import { readCaptionFile } from './captions-file';
 
@@ -15,7 +15,7 @@ type Player = ReturnType<typeof videojs>;
 
 export interface ExtrasIO {
   submissionid(): number;
-  edge<T>(req: EdgeRequest): Promise<T>;
+  edge: Edge;
   player(): Player | null;
   /** The page's early answer to this submission's extras request (prefetch.ts), taken once; null if none. */
   prefetched?(): Promise<VideoExtrasResponse> | null;
@@ -71,8 +71,8 @@ export class ExtrasController implements ReactiveController {
     this.run = run;
     try {
       // The page's early answer when there is one: the poster need not wait for Video.js's module.
-      const extras = await earlyOr(this.io.prefetched?.(), () => this.io.edge<VideoExtrasResponse>({
-        path: '/api/video-extras', query: { submissionid: this.io.submissionid() }, signal: run.signal,
+      const extras = await earlyOr(this.io.prefetched?.(), () => this.io.edge('GET /api/video-extras', {
+        query: { submissionid: this.io.submissionid() }, signal: run.signal,
       }));
       if (this.run !== run) return;
       this.extras = extras;
@@ -109,7 +109,7 @@ export class ExtrasController implements ReactiveController {
     this.download = { phase: 'asking' };
     this.host.requestUpdate();
     try {
-      const res = await this.io.edge<DownloadUrlResponse>({ path: '/api/download-url', query: { submissionid: this.io.submissionid() } });
+      const res = await this.io.edge('GET /api/download-url', { query: { submissionid: this.io.submissionid() } });
       const a = document.createElement('a');
       a.href = res.url;
       a.rel = 'noopener';
@@ -145,8 +145,7 @@ export class ExtrasController implements ReactiveController {
       return;
     }
     try {
-      const res = await this.io.edge<AttachCaptionsResponse>({
-        path: '/api/captions',
+      const res = await this.io.edge('POST /api/captions', {
         body: { submissionid: this.io.submissionid(), videoid, language, label, vtt: read.vtt },
       });
       const player = this.io.player();

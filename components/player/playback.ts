@@ -1,7 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import videojs from 'video.js/core.es.js';
-import type { ClientEventRequest, PlaybackUrlResponse } from '../../edge/src/contract';
-import { EdgeError, isAbort, type EdgeRequest } from '../edge-client';
+import type { PlaybackUrlResponse } from '../../edge/src/contract';
+import { sendClientEvent } from '../client-events';
+import { EdgeError, isAbort, type Edge } from '../edge-client';
+import { sleep } from '../wait';
 import { browserPlays, sourceType } from './playable-formats';
 import { earlyOr } from './prefetch';
 
@@ -25,7 +27,7 @@ export interface PlaybackIO {
   label(): string;
   /** Where the player goes: an element this controller may fill as it likes. */
   stage(): HTMLElement;
-  edge<T>(req: EdgeRequest): Promise<T>;
+  edge: Edge;
   /** The answer to this submission's URL request the page asked for early (prefetch.ts), taken once; null if none. */
   prefetched?(): Promise<PlaybackUrlResponse> | null;
 }
@@ -59,17 +61,6 @@ const PLAYER_OPTIONS = {
   playbackRates: [0.75, 1, 1.25, 1.5, 2],
   userActions: { hotkeys: true },
 };
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new DOMException('Stopped', 'AbortError'));
-    }, { once: true });
-  });
-}
 
 /** What the CDN says about a URL right now: its status, or 0 when nothing came back. */
 async function probe(url: string): Promise<number> {
@@ -158,7 +149,7 @@ export class PlaybackController implements ReactiveController {
   }
 
   private fetchUrl(signal: AbortSignal): Promise<PlaybackUrlResponse> {
-    return this.io.edge<PlaybackUrlResponse>({ path: '/api/playback-url', query: { submissionid: this.io.submissionid() }, signal });
+    return this.io.edge('GET /api/playback-url', { query: { submissionid: this.io.submissionid() }, signal });
   }
 
   /** The page's early answer when there is one (prefetch.ts): the URL is not asked only after Video.js has loaded. */
@@ -318,16 +309,14 @@ export class PlaybackController implements ReactiveController {
     this.set({ phase: 'error', problem, retryAfter });
   }
 
-  /** Best effort: a report that cannot be sent must not become the teacher's problem. */
   private report(code: string, message: string, context: Record<string, unknown>): void {
-    const body: ClientEventRequest = {
+    sendClientEvent(this.io.edge, {
       event_type: 'playback_failure',
       submissionid: this.io.submissionid(),
-      error_code: code.replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 64),
-      error_message: message.slice(0, 1000),
-      error_context: { ...context, userAgent: navigator.userAgent.slice(0, 200) },
+      error_code: code,
+      error_message: message,
+      error_context: context,
       retry_count: this.attempts,
-    };
-    this.io.edge({ path: '/api/events', body }).catch(() => undefined);
+    });
   }
 }

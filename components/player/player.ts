@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
+import { sendClientEvent } from '../client-events';
 import { emit, PLAYBACK_INCOMPLETE } from '../events';
 import { formatTimeLeft } from '../format';
 import { S3vElement } from '../s3v-element';
@@ -7,7 +8,6 @@ import { sharedStyles } from '../shared.styles';
 import type { StringKey } from '../strings';
 import { CAPTION_LANGUAGES, ExtrasController, languageName } from './extras';
 import { playableFormats } from './playable-formats';
-import type { PlaybackUrlResponse, VideoExtrasResponse } from '../../edge/src/contract';
 import { browserLikelyCannotPlay, indexAtEndMatters } from './media-notes';
 import { PartialPlaybackController, type PartialFinding } from './partial-playback';
 import { playabilityNote } from './playability-note';
@@ -55,15 +55,15 @@ export class S3vPlayer extends S3vElement {
     submissionid: () => this.submissionid,
     label: () => this.t('player_label'),
     stage: () => this.stageEl,
-    edge: (req) => this.edge(req),
-    prefetched: () => takePrefetch<PlaybackUrlResponse>(this, '/api/playback-url', this.submissionid, this.token),
+    edge: (endpoint, req) => this.edge(endpoint, req),
+    prefetched: () => takePrefetch(this, 'GET /api/playback-url', this.submissionid, this.token),
   });
 
   private readonly extras = new ExtrasController(this, {
     submissionid: () => this.submissionid,
-    edge: (req) => this.edge(req),
+    edge: (endpoint, req) => this.edge(endpoint, req),
     player: () => this.playback.videojs,
-    prefetched: () => takePrefetch<VideoExtrasResponse>(this, '/api/video-extras', this.submissionid, this.token),
+    prefetched: () => takePrefetch(this, 'GET /api/video-extras', this.submissionid, this.token),
   });
 
   /**
@@ -113,16 +113,13 @@ export class S3vPlayer extends S3vElement {
   private incomplete(finding: PartialFinding | 'unsupported', context: Record<string, unknown>): void {
     emit(this, PLAYBACK_INCOMPLETE, { finding, submissionid: this.submissionid });
     const media = this.playback.media?.facts ?? null;
-    this.edge({
-      path: '/api/events',
-      body: {
-        event_type: 'playback_failure',
-        submissionid: this.submissionid,
-        error_code: `PARTIAL_${finding.toUpperCase().replace('-', '_')}`,
-        error_message: `The browser ${finding === 'unsupported' ? 'says it cannot play' : `played only part of (${finding})`} this video.`,
-        error_context: { ...context, media, userAgent: navigator.userAgent.slice(0, 200) },
-      },
-    }).catch(() => undefined);
+    sendClientEvent((endpoint, req) => this.edge(endpoint, req), {
+      event_type: 'playback_failure',
+      submissionid: this.submissionid,
+      error_code: `PARTIAL_${finding.toUpperCase().replace('-', '_')}`,
+      error_message: `The browser ${finding === 'unsupported' ? 'says it cannot play' : `played only part of (${finding})`} this video.`,
+      error_context: { ...context, media },
+    });
   }
 
   /** Once per video: the stored facts say this browser cannot play it. */

@@ -1,4 +1,5 @@
-import { callEdgeWith, EdgeError, fetchFailure } from '../edge-client';
+import type { EndpointResponse } from '../../edge/src/contract';
+import { callEdgeWith, EdgeError, fetchFailure, pathOf, type PathOf } from '../edge-client';
 
 /**
  * The player's first requests — its playback URL and its extras (poster,
@@ -10,9 +11,10 @@ import { callEdgeWith, EdgeError, fetchFailure } from '../edge-client';
  */
 export const PREFETCH_PROPERTY = 's3vPrefetch';
 
-/** The GET paths the loader asks for, with `?submissionid=`: the player's own first requests. */
-export const PREFETCH_PATHS = ['/api/playback-url', '/api/video-extras'] as const;
-export type PrefetchPath = (typeof PREFETCH_PATHS)[number];
+/** The endpoints the loader asks, with `?submissionid=`: the player's own first requests. */
+export type PrefetchEndpoint = 'GET /api/playback-url' | 'GET /api/video-extras';
+/** Their paths, which the loader fetches (it imports no code, so it spells them, typed by this). */
+export type PrefetchPath = PathOf<PrefetchEndpoint>;
 
 export interface Prefetch {
   submissionid: number;
@@ -26,13 +28,14 @@ export interface Prefetch {
  * taken (so used once), read as the edge client reads any answer; null when
  * there is none.
  */
-export function takePrefetch<T>(element: HTMLElement, path: PrefetchPath, submissionid: number, token: string): Promise<T> | null {
+export function takePrefetch<K extends PrefetchEndpoint>(element: HTMLElement, endpoint: K, submissionid: number, token: string): Promise<EndpointResponse<K>> | null {
   const prefetch = (element as unknown as Record<string, Prefetch | undefined>)[PREFETCH_PROPERTY];
+  const path = pathOf(endpoint);
   const response = prefetch?.responses[path];
   if (!prefetch || !response) return null;
   delete prefetch.responses[path];
   if (prefetch.submissionid !== submissionid || prefetch.token !== token) return null;
-  return callEdgeWith<T>(response.catch((err: unknown) => Promise.reject(fetchFailure(err))));
+  return callEdgeWith<EndpointResponse<K>>(response.catch((err: unknown) => Promise.reject(fetchFailure(err))));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { MAX_POSTER_BYTES, type PosterResponse } from '../../edge/src/contract';
-import { isAbort, type EdgeRequest } from '../edge-client';
+import { MAX_POSTER_BYTES } from '../../edge/src/contract';
+import { isAbort, type Edge } from '../edge-client';
 
 /**
  * Stores the still the uploader drew from an early frame (video-metadata.ts, a 320 px wide
@@ -8,7 +8,7 @@ import { isAbort, type EdgeRequest } from '../edge-client';
  * and the upload goes on without one.
  */
 export async function sendPoster(
-  io: { submissionid(): number; edge<T>(req: EdgeRequest): Promise<T> },
+  io: { submissionid(): number; edge: Edge },
   s3Key: string,
   dataUrl: string | null,
   signal: AbortSignal,
@@ -18,9 +18,8 @@ export async function sendPoster(
   const bytes = Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0));
   if (bytes.length > MAX_POSTER_BYTES) return false;
   try {
-    await io.edge<PosterResponse>({
-      path: '/api/poster', query: { submissionid: io.submissionid(), s3_key: s3Key }, raw: { type: 'image/jpeg', bytes }, signal,
-    });
+    const body = new Blob([bytes], { type: 'image/jpeg' });
+    await io.edge('POST /api/poster', { query: { submissionid: io.submissionid(), s3_key: s3Key }, body, signal });
     return true;
   } catch (err) {
     if (isAbort(err)) throw err;

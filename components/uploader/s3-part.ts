@@ -1,4 +1,4 @@
-import { classifyAnswer, noAnswer } from './s3-errors';
+import { sendToS3 } from './s3-xhr';
 
 /**
  * One part of a multipart upload, PUT to its presigned URL with the
@@ -8,32 +8,12 @@ import { classifyAnswer, noAnswer } from './s3-errors';
  * CORS rule exposes it; null if a bucket does not, which costs nothing:
  * the edge completes from S3's own list of parts).
  */
-export function putPart(
+export async function putPart(
   url: string,
   body: Blob,
   options: { signal: AbortSignal; expiresAt: number; contentMd5: string; onProgress(loaded: number): void },
 ): Promise<string | null> {
   const { signal, expiresAt, contentMd5, onProgress } = options;
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new DOMException('Upload cancelled', 'AbortError'));
-    const xhr = new XMLHttpRequest();
-    const onAbort = () => xhr.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const settle = (fn: () => void) => {
-      signal.removeEventListener('abort', onAbort);
-      fn();
-    };
-    xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded));
-    xhr.addEventListener('load', () =>
-      settle(() => {
-        if (xhr.status >= 200 && xhr.status < 300) resolve(xhr.getResponseHeader('ETag'));
-        else reject(classifyAnswer(xhr.status, xhr.responseText, Date.now() >= expiresAt));
-      }),
-    );
-    xhr.addEventListener('error', () => settle(() => reject(noAnswer(Date.now() >= expiresAt))));
-    xhr.addEventListener('abort', () => settle(() => reject(new DOMException('Upload cancelled', 'AbortError'))));
-    xhr.open('PUT', url);
-    xhr.setRequestHeader('Content-MD5', contentMd5);
-    xhr.send(body);
-  });
+  const xhr = await sendToS3({ method: 'PUT', url, body, headers: { 'Content-MD5': contentMd5 }, expiresAt, signal, onProgress });
+  return xhr.getResponseHeader('ETag');
 }

@@ -1,46 +1,26 @@
 import type { UploadUrlResponse } from '../../edge/src/contract';
-import { classifyAnswer, noAnswer } from './s3-errors';
+import { sendToS3 } from './s3-xhr';
 
-/**
- * The browser's half of a presigned POST: policy fields first, the file last
- * (S3 ignores fields after the file). XMLHttpRequest rather than fetch
- * because only it reports upload progress in every browser.
- */
+/** The browser's half of a presigned POST: policy fields first, the file last (S3 ignores fields after the file). */
 
 export type S3Target = Pick<UploadUrlResponse, 'presigned_url' | 'fields' | 'expires_at'>;
 
-export function postToS3(
+export async function postToS3(
   target: S3Target,
   file: Blob,
   options: { signal: AbortSignal; onProgress(loaded: number, total: number): void },
 ): Promise<void> {
-  const { signal, onProgress } = options;
-  const expiresAt = Date.parse(target.expires_at);
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new DOMException('Upload cancelled', 'AbortError'));
-    const form = new FormData();
-    for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
-    form.append('file', file);
-
-    const xhr = new XMLHttpRequest();
-    const onAbort = () => xhr.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const settle = (fn: () => void) => {
-      signal.removeEventListener('abort', onAbort);
-      fn();
-    };
-    xhr.upload.addEventListener('progress', (e) => {
-      if (e.lengthComputable) onProgress(e.loaded, e.total);
-    });
-    xhr.addEventListener('load', () =>
-      settle(() => {
-        if (xhr.status >= 200 && xhr.status < 300) resolve();
-        else reject(classifyAnswer(xhr.status, xhr.responseText, Date.now() >= expiresAt));
-      }),
-    );
-    xhr.addEventListener('error', () => settle(() => reject(noAnswer(Date.now() >= expiresAt))));
-    xhr.addEventListener('abort', () => settle(() => reject(new DOMException('Upload cancelled', 'AbortError'))));
-    xhr.open('POST', target.presigned_url);
-    xhr.send(form);
+  const form = new FormData();
+  for (const [name, value] of Object.entries(target.fields)) form.append(name, value);
+  form.append('file', file);
+  await sendToS3({
+    method: 'POST',
+    url: target.presigned_url,
+    body: form,
+    expiresAt: Date.parse(target.expires_at),
+    signal: options.signal,
+    onProgress: (loaded, total) => {
+      if (total > 0) options.onProgress(loaded, total);
+    },
   });
 }

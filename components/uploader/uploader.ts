@@ -1,12 +1,15 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary, type VideoSummaryResponse } from '../../edge/src/contract';
+import { MAX_UPLOAD_BYTES, type VideoExtension, type VideoSummary } from '../../edge/src/contract';
 import { emit, UPLOAD_COMPLETE, type UploadCompleteDetail } from '../events';
-import { formatBytes, formatClock, formatDate, formatTimeLeft } from '../format';
+import { formatBytes, formatDate } from '../format';
 import { LoadController } from '../load-controller';
 import { S3vElement } from '../s3v-element';
 import { sharedStyles } from '../shared.styles';
-import { MULTIPART_THRESHOLD, UploadController, type UploadPhase, type UploadState } from './upload-controller';
+import { MULTIPART_THRESHOLD, UploadController } from './upload-controller';
+import { RenderThrottle } from './render-throttle';
+import type { UploadPhase, UploadState } from './upload-state';
+import { announcement, cancelButton, errorView, fileView, holdView, offlineNote, processingView, successView, uploadingView, type ViewContext } from './upload-views';
 import { FormGuard } from './form-guard';
 import { PlayabilityGate } from './playability-gate';
 import { playabilityNotice } from './playability-notice';
@@ -14,8 +17,7 @@ import { playabilityNoticeStyles } from './playability-notice.styles';
 import { uploaderStyles } from './uploader.styles';
 import { allowedTypes, pickerAccept, typeNames, uploadLimit } from './validate';
 
-/** Progress renders (bar, texts, ARIA values) at most once per this many ms: 4 a second. */
-export const PROGRESS_RENDER_MS = 250;
+export { PROGRESS_RENDER_MS } from './render-throttle';
 
 /** The video the submission has now, as the page or the edge describes it. */
 interface CurrentVideo {
@@ -66,7 +68,7 @@ export class S3vUploader extends S3vElement {
     maxbytes: () => this.maxbytes,
     allowedTypes: () => this.types(),
     multipartThreshold: () => (this.multipartThreshold > 0 ? this.multipartThreshold : MULTIPART_THRESHOLD),
-    edge: (req) => this.edge(req),
+    edge: (endpoint, req) => this.edge(endpoint, req),
     completed: (result) => this.completed(result),
     playability: (file, signal) => this.playability.check(file, signal),
   });
@@ -82,13 +84,26 @@ export class S3vUploader extends S3vElement {
 
   private readonly existing = new LoadController<VideoSummary | null>(this);
   private hadFocus = false;
-  /** What the last render showed, for {@link shouldUpdate}'s progress throttle. */
-  private shown: { state: UploadState; hold: string; metadata: unknown; at: number } | null = null;
-  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Renders that would only move the progress numbers wait their turn (render-throttle.ts). */
+  private readonly throttle = new RenderThrottle(this, () => ({ state: this.upload.state, hold: this.guard.hold.kind, metadata: this.upload.metadata }));
 
   /** For tests and the host page: the current phase, e.g. to wait for 'success'. */
   get phase(): UploadPhase {
     return this.upload.state.phase;
+  }
+
+  /** What the phase templates (upload-views.ts) show and do. */
+  private get views(): ViewContext {
+    return {
+      t: (key, a) => this.t(key, a),
+      metadata: this.upload.metadata,
+      cancel: () => void this.upload.cancel(),
+      retry: () => this.upload.retry(),
+      openPicker: () => this.openPicker(),
+      hasCurrent: this.current() !== null,
+      release: () => this.guard.release(),
+      confirmCancel: () => void this.guard.confirmCancel(),
+    };
   }
 
   private types(): VideoExtension[] {
@@ -100,44 +115,8 @@ export class S3vUploader extends S3vElement {
     this.upload.start(file);
   }
 
-  /**
-   * Progress arrives ~20 times a second (every part's XHR progress event);
-   * each render restyles the bar and rewrites the texts. A render that would
-   * only move the numbers waits until PROGRESS_RENDER_MS after the last one —
-   * a human rate, and the progressbar's ARIA values with it. Anything else (a
-   * phase, going offline, a held save, a property) renders at once.
-   */
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
-    const shown = this.shown;
-    const s = this.upload.state;
-    const progressOnly =
-      changed.size === 0 &&
-      shown !== null &&
-      shown.state.phase === 'uploading' &&
-      s.phase === 'uploading' &&
-      s.file === shown.state.file &&
-      s.offline === shown.state.offline &&
-      s.resumed === shown.state.resumed &&
-      this.guard.hold.kind === shown.hold &&
-      this.upload.metadata === shown.metadata;
-    const wait = progressOnly ? shown.at + PROGRESS_RENDER_MS - performance.now() : 0;
-    if (wait > 0) {
-      this.progressTimer ??= setTimeout(() => {
-        this.progressTimer = undefined;
-        this.requestUpdate();
-      }, wait);
-      return false;
-    }
-    clearTimeout(this.progressTimer);
-    this.progressTimer = undefined;
-    this.shown = { state: s, hold: this.guard.hold.kind, metadata: this.upload.metadata, at: performance.now() };
-    return true;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.progressTimer);
-    this.progressTimer = undefined;
+    return this.throttle.shouldUpdate(changed.size > 0);
   }
 
   protected override willUpdate(): void {
@@ -167,7 +146,7 @@ export class S3vUploader extends S3vElement {
 
   private loadExisting(): Promise<void> {
     return this.existing.load(async (signal) =>
-      (await this.edge<VideoSummaryResponse>({ path: '/api/video', query: { submissionid: this.submissionid }, signal })).video);
+      (await this.edge('GET /api/video', { query: { submissionid: this.submissionid }, signal })).video);
   }
 
   private current(): CurrentVideo | null {
@@ -248,59 +227,11 @@ export class S3vUploader extends S3vElement {
         @dragleave=${this.onDragLeave}
         @drop=${this.onDrop}
       >
-        ${this.renderPhase(s)} ${this.renderHold()}
+        ${this.renderPhase(s)} ${holdView(this.views, this.guard.hold.kind, this.saveDropped)}
         <input type="file" accept=${pickerAccept(this.types())} hidden @change=${this.onPicked} />
       </section>
-      <p class="visually-hidden" role="status" aria-live="polite">${this.announcement(s)}</p>
+      <p class="visually-hidden" role="status" aria-live="polite">${announcement(this.views, s, this.guard.hold.kind)}</p>
     `;
-  }
-
-  /** What the form's Save or Cancel, pressed during the upload, is waiting for. */
-  private renderHold(): TemplateResult | typeof nothing {
-    const hold = this.guard.hold;
-    if (hold.kind === 'save') {
-      return html`
-        <div class="held">
-          <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_save_held')}</p>
-          <div class="actions"><button type="button" @click=${() => this.guard.release()}>${this.t('upload_save_held_release')}</button></div>
-        </div>
-      `;
-    }
-    if (hold.kind === 'cancel') {
-      const question = this.current() ? 'upload_leave_question' : 'upload_leave_question_none';
-      return html`
-        <div class="leave" role="group" aria-labelledby="leave-question">
-          <p id="leave-question" class="warning">${this.t(question)}</p>
-          <div class="actions">
-            <button type="button" class="danger" @click=${() => void this.guard.confirmCancel()}>${this.t('upload_leave_confirm')}</button>
-            <button type="button" class="primary" data-keep @click=${() => this.guard.release()}>${this.t('upload_leave_keep')}</button>
-          </div>
-        </div>
-      `;
-    }
-    return this.saveDropped ? html`<p class="warning dropped">${this.t('upload_save_dropped')}</p>` : nothing;
-  }
-
-  /** Said once per phase: progress itself is on the progressbar, not repeated every second. */
-  private announcement(s: UploadState): string {
-    if (this.guard.hold.kind === 'save') return this.t('upload_save_held');
-    if (this.guard.hold.kind === 'cancel') return this.t(this.current() ? 'upload_leave_question' : 'upload_leave_question_none');
-    switch (s.phase) {
-      case 'initial':
-        return s.cancelled ? this.t('upload_cancelled') : '';
-      case 'validating':
-        return this.t('upload_validating');
-      case 'uploading':
-        if (s.offline) return this.t('upload_offline');
-        return s.resumed ? this.t('upload_resuming', s.resumed) : this.t('upload_uploading', s.file.name);
-      case 'processing':
-        return this.t('upload_processing');
-      case 'success':
-        return this.t('upload_success');
-      case 'error':
-        // The alert below speaks for itself.
-        return '';
-    }
   }
 
   private renderPhase(s: UploadState): TemplateResult {
@@ -310,7 +241,7 @@ export class S3vUploader extends S3vElement {
       case 'validating':
         if (this.playability.state.kind === 'asking') {
           const { summary, verdict } = this.playability.state;
-          return html`${this.renderFile(s.file)} ${playabilityNotice((key, a) => this.t(key, a), summary, verdict, {
+          return html`${fileView(this.views, s.file)} ${playabilityNotice((key, a) => this.t(key, a), summary, verdict, {
             proceed: () => this.playability.proceed(),
             choose: () => this.openPicker(),
             cancel: () => void this.upload.cancel(),
@@ -318,40 +249,17 @@ export class S3vUploader extends S3vElement {
         }
         return html`
           <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_validating')}</p>
-          <div class="actions">${this.cancelButton()}</div>
+          ${offlineNote(this.views, s.offline)}
+          <div class="actions">${cancelButton(this.views)}</div>
         `;
       case 'uploading':
-        return this.renderUploading(s);
+        return uploadingView(this.views, s);
       case 'processing':
-        return html`
-          ${this.renderFile(s.file)}
-          <p class="line"><span class="spinner" aria-hidden="true"></span> ${this.t('upload_processing')}</p>
-          <div class="actions">${this.cancelButton()}</div>
-        `;
+        return processingView(this.views, s);
       case 'success':
-        return html`
-          ${this.renderFile(s.file)}
-          <p class="line success"><span class="mark" aria-hidden="true">✓</span> ${this.t('upload_success')}</p>
-          <p class="muted">${this.t('upload_success_hint')}</p>
-          <div class="actions">
-            <button type="button" data-focus @click=${this.openPicker}>${this.t('upload_replace')}</button>
-          </div>
-        `;
+        return successView(this.views, s);
       case 'error':
-        return html`
-          ${s.file ? this.renderFile(s.file) : nothing}
-          <div class="problem" role="alert">
-            <p class="error message">${this.t(s.problem.message, s.problem.a)}</p>
-            ${s.problem.hint ? html`<p class="hint">${this.t(s.problem.hint, s.problem.hintA)}</p>` : nothing}
-          </div>
-          <div class="actions">
-            ${s.retryable
-              ? html`<button type="button" class="primary" data-focus @click=${() => this.upload.retry()}>${this.t('common_retry')}</button>`
-              : nothing}
-            <button type="button" ?data-focus=${!s.retryable} @click=${this.openPicker}>${this.t('upload_choose_other')}</button>
-            ${this.upload.cancellable ? this.cancelButton(false) : nothing}
-          </div>
-        `;
+        return errorView(this.views, s, this.upload.cancellable);
     }
   }
 
@@ -382,49 +290,5 @@ export class S3vUploader extends S3vElement {
       ${interrupted ? html`<p class="resume-offer">${this.t('upload_resume_offer', interrupted.name)}</p>` : nothing}
       ${cancelled ? html`<p class="muted">${this.t('upload_cancelled')}</p>` : nothing}
     `;
-  }
-
-  private renderUploading(s: UploadState & { phase: 'uploading' }): TemplateResult {
-    const percent = s.total > 0 ? Math.floor((s.sent / s.total) * 100) : 0;
-    const progress = this.t('upload_progress', { percent, sent: formatBytes(s.sent), total: formatBytes(s.total) });
-    const left = s.secondsLeft === null ? '' : this.t('upload_timeleft', formatTimeLeft(s.secondsLeft));
-    return html`
-      ${this.renderFile(s.file)}
-      <p class="line">${this.t('upload_uploading', s.file.name)}</p>
-      ${s.resumed ? html`<p class="muted resumed">${this.t('upload_resuming', s.resumed)}</p>` : nothing}
-      ${s.offline ? html`<p class="offline">${this.t('upload_offline')}</p>` : nothing}
-      <div
-        class="bar"
-        role="progressbar"
-        aria-label=${this.t('upload_progress_label')}
-        aria-valuemin="0"
-        aria-valuemax="100"
-        aria-valuenow=${percent}
-        aria-valuetext=${left ? `${progress}. ${left}` : progress}
-      >
-        <div class="fill" style="transform: scaleX(${s.total > 0 ? (s.sent / s.total).toFixed(4) : 0})"></div>
-      </div>
-      <p class="muted progress-text">${progress}${left ? html` · <span class="left">${left}</span>` : nothing}</p>
-      <div class="actions">${this.cancelButton()}</div>
-    `;
-  }
-
-  private renderFile(file: File): TemplateResult {
-    const meta = this.upload.metadata;
-    const details = [formatBytes(file.size), meta?.duration ? formatClock(meta.duration) : ''].filter(Boolean).join(' · ');
-    return html`
-      <div class="file">
-        ${meta?.poster ? html`<img class="poster" src=${meta.poster} alt="" />` : nothing}
-        <div>
-          <p class="name">${file.name}</p>
-          <p class="muted">${details}</p>
-        </div>
-      </div>
-    `;
-  }
-
-  /** `focus`: the button that takes the focus when the one that had it went away with the phase. */
-  private cancelButton(focus = true): TemplateResult {
-    return html`<button type="button" class="danger" ?data-focus=${focus} @click=${() => this.upload.cancel()}>${this.t('common_cancel')}</button>`;
   }
 }

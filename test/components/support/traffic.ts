@@ -48,8 +48,11 @@ export interface Bend {
   hold?(part: number, attempt: number): Promise<void> | null;
   /** True to flip one byte in the middle of this part's body after the uploader hashed it: corruption on the way. */
   alter?(part: number, attempt: number): boolean;
-  /** A made-up answer instead of this edge call, or null to let it through. */
-  edge?(path: string, body: unknown, attempt: number): Response | null;
+  /**
+   * A made-up answer instead of this edge call, `'no-answer'` for a connection that fails (fetch
+   * rejects, as with the network gone; recorded with status 0), or null to let it through.
+   */
+  edge?(path: string, body: unknown, attempt: number): Response | 'no-answer' | null;
 }
 
 export function watchTraffic(bend: Bend = {}): Traffic {
@@ -125,7 +128,12 @@ export function watchTraffic(bend: Bend = {}): Traffic {
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
     const attempt = (edgeAttempts.get(url.pathname) ?? 0) + 1;
     edgeAttempts.set(url.pathname, attempt);
-    const res = url.pathname.startsWith('/api/') ? (bend.edge?.(url.pathname, body, attempt) ?? (await originalFetch(input, init))) : await originalFetch(input, init);
+    const bent = url.pathname.startsWith('/api/') ? bend.edge?.(url.pathname, body, attempt) : null;
+    if (bent === 'no-answer') {
+      edge.push({ method: init?.method ?? 'GET', path: url.pathname, body, status: 0, response: null });
+      throw new TypeError('Failed to fetch');
+    }
+    const res = bent ?? (await originalFetch(input, init));
     if (url.pathname.startsWith('/api/')) {
       const text = await res.clone().text();
       let response: unknown = text;

@@ -1,16 +1,17 @@
 /**
- * The pauses of an upload that retries by itself: each ends early, with an
- * AbortError, when the upload is cancelled.
+ * The pauses of work that retries by itself (an upload's parts and edge
+ * calls, the player's reloads): each ends early, with an AbortError, when its
+ * signal is aborted.
  */
 
-const cancelled = () => new DOMException('Upload cancelled', 'AbortError');
+const aborted = () => new DOMException('Stopped', 'AbortError');
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(cancelled());
+    if (signal.aborted) return reject(aborted());
     const onAbort = () => {
       clearTimeout(timer);
-      reject(cancelled());
+      reject(aborted());
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
@@ -23,14 +24,14 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** Resolves when the browser says it is back online (at once if it is). */
 export function untilOnline(signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(cancelled());
+    if (signal.aborted) return reject(aborted());
     const settle = (fn: () => void) => {
       window.removeEventListener('online', onOnline);
       signal.removeEventListener('abort', onAbort);
       fn();
     };
     const onOnline = () => settle(resolve);
-    const onAbort = () => settle(() => reject(cancelled()));
+    const onAbort = () => settle(() => reject(aborted()));
     window.addEventListener('online', onOnline);
     signal.addEventListener('abort', onAbort, { once: true });
     if (navigator.onLine) settle(resolve);
