@@ -82,6 +82,31 @@ describe('<s3v-uploader> confirm waits out what complete waits out', () => {
     expect(retries.map((e) => [e.event_type, e.error_code, e.error_context.stage])).to.deep.equal([['upload_retry', 'RATE_LIMITED', 'confirm']]);
   });
 
+  it('upload-url answered 503 once: asked again after a pause, under the same policy; the upload succeeds, no error shown', async () => {
+    const { el, input } = await render();
+    traffic = watchTraffic({
+      edge: (path, _body, attempt) =>
+        path === '/api/upload-url' && attempt === 1
+          ? new Response(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Try again.' } }), {
+              status: 503,
+              headers: { 'Content-Type': 'application/json' },
+            })
+          : null,
+    });
+    const shown = alertsOf(el);
+    el.choose(await clip());
+    await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end');
+    shown.stop();
+
+    expect(el.phase).to.equal('success');
+    expect(shown.alerts, 'the student was not bothered').to.deep.equal([]);
+    expect(traffic.calls('/api/upload-url').map((c) => c.status)).to.deep.equal([503, 201]);
+    expect(input.value.split('.')).to.have.length(3);
+    await traffic.settled();
+    const retries = traffic.calls('/api/events').map((c) => c.body as { event_type: string; error_code: string; error_context: { stage: string } });
+    expect(retries.map((e) => [e.event_type, e.error_code])).to.deep.equal([['upload_retry', 'INTERNAL_ERROR']]);
+  });
+
   it('confirm failing while the browser is offline: says so, waits for `online`, then confirms', async () => {
     const { el, input } = await render();
     connection = fakeConnection();
