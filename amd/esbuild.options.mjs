@@ -4,6 +4,8 @@
  * run the code exactly as Moodle gets it compiled.
  */
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
 
 /** tsconfig.json's decorator settings; esbuild reads them from here rather than guessing. */
 export const tsconfigRaw = {
@@ -25,13 +27,53 @@ export const videojsCssPlugin = {
   },
 };
 
-export const sharedOptions = {
+/** Everything but the plugins: the worker's own build (below) shares them. */
+const baseOptions = {
   bundle: true,
   platform: 'browser',
   // Moodle 4.5 supports current evergreen browsers; ES2021 is what Lit 3 itself targets.
   target: 'es2021',
-  loader: { '.css': 'text' },
   tsconfigRaw,
-  plugins: [videojsCssPlugin],
   logLevel: 'warning',
+};
+
+/**
+ * `import source from './x?worker-source'` → x.ts bundled on its own (its
+ * imports included) as a classic script, minified, in a string: the page
+ * starts it from a Blob URL (components/uploader/md5-off-thread.ts). A worker
+ * needs a script URL, and Moodle serves AMD modules through RequireJS only:
+ * a string in the module that uses it needs no other file, path or config.
+ */
+export const workerSourcePlugin = {
+  name: 'worker-source',
+  setup(build) {
+    build.onResolve({ filter: /\?worker-source$/ }, ({ path, resolveDir }) => ({
+      path: resolve(resolveDir, `${path.replace(/\?worker-source$/, '')}.ts`),
+      namespace: 'worker-source',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'worker-source' }, async ({ path }) => {
+      const result = await esbuild.build({
+        ...baseOptions,
+        entryPoints: [path],
+        format: 'iife',
+        minify: true,
+        write: false,
+        metafile: true,
+        // Names it in the browser's devtools and profiles.
+        footer: { js: `//# sourceURL=s3video-${basename(path, '.ts')}.js` },
+      });
+      return {
+        contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`,
+        loader: 'js',
+        resolveDir: dirname(path),
+        watchFiles: Object.keys(result.metafile.inputs).map((p) => resolve(p)),
+      };
+    });
+  },
+};
+
+export const sharedOptions = {
+  ...baseOptions,
+  loader: { '.css': 'text' },
+  plugins: [videojsCssPlugin, workerSourcePlugin],
 };

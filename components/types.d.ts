@@ -9,3 +9,9 @@ declare module '*.css' {
   const text: string;
   export default text;
 }
+
+/** A worker's code, bundled into a string at build time (amd/esbuild.options.mjs, workerSourcePlugin). */
+declare module '*?worker-source' {
+  const source: string;
+  export default source;
+}
