@@ -4,7 +4,7 @@
  * run the code exactly as Moodle gets it compiled.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 
 /** tsconfig.json's decorator settings; esbuild reads them from here rather than guessing. */
@@ -38,34 +38,31 @@ const baseOptions = {
 };
 
 /**
- * `import source from './x?worker-source'` → x.ts bundled on its own (its
- * imports included) as a classic script, minified, in a string: the page
- * starts it from a Blob URL (components/uploader/md5-off-thread.ts). A worker
- * needs a script URL, and Moodle serves AMD modules through RequireJS only:
- * a string in the module that uses it needs no other file, path or config.
+ * A module named `x-source.ts` (its own text a placeholder, `export default ''`)
+ * becomes `x.ts` bundled on its own, its imports included, as a classic script,
+ * minified, in a string: the page starts it from a Blob URL
+ * (components/uploader/md5-off-thread.ts). A worker needs a script URL, and
+ * Moodle serves AMD modules through RequireJS only: a string in the module
+ * that uses it needs no other file, path or configuration.
  */
 export const workerSourcePlugin = {
   name: 'worker-source',
   setup(build) {
-    build.onResolve({ filter: /\?worker-source$/ }, ({ path, resolveDir }) => ({
-      path: resolve(resolveDir, `${path.replace(/\?worker-source$/, '')}.ts`),
-      namespace: 'worker-source',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'worker-source' }, async ({ path }) => {
+    build.onLoad({ filter: /-worker-source\.ts$/ }, async ({ path }) => {
+      const entry = path.replace(/-source\.ts$/, '.ts');
       const result = await esbuild.build({
         ...baseOptions,
-        entryPoints: [path],
+        entryPoints: [entry],
         format: 'iife',
         minify: true,
         write: false,
         metafile: true,
         // Names it in the browser's devtools and profiles.
-        footer: { js: `//# sourceURL=s3video-${basename(path, '.ts')}.js` },
+        footer: { js: `//# sourceURL=s3video-${basename(entry, '.ts')}.js` },
       });
       return {
         contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`,
         loader: 'js',
-        resolveDir: dirname(path),
         watchFiles: Object.keys(result.metafile.inputs).map((p) => resolve(p)),
       };
     });

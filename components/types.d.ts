@@ -10,8 +10,3 @@ declare module '*.css' {
   export default text;
 }
 
-/** A worker's code, bundled into a string at build time (amd/esbuild.options.mjs, workerSourcePlugin). */
-declare module '*?worker-source' {
-  const source: string;
-  export default source;
-}

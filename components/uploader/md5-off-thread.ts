@@ -1,5 +1,4 @@
-/// <reference path="../types.d.ts" />
-import workerSource from './md5-worker?worker-source';
+import workerSource from './md5-worker-source';
 import type { FromWorker, ToWorker } from './md5-worker';
 
 /**
@@ -69,6 +68,7 @@ export function md5WorkerRunning(): boolean {
 function start(): Worker | null {
   let url = '';
   try {
+    if (!workerSource) throw new Error('the worker was not built (md5-worker-source.ts unbundled)');
     url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
     const w = new Worker(url, { name: 's3video-md5' });
     worker = w;

@@ -2,7 +2,7 @@ import { md5OnThisThread } from './md5-digest';
 
 /**
  * The hashing worker's code: bundled at build time into a string
- * (`?worker-source`, amd/esbuild.options.mjs) and started from a Blob URL by
+ * (md5-worker-source.ts, amd/esbuild.options.mjs) and started from a Blob URL by
  * md5-off-thread.ts, so that a part's MD5 costs the page's main thread
  * nothing. It takes a Blob (posting one copies no bytes), reads it a slice
  * at a time itself and answers the 16-byte digest. Jobs run one after
