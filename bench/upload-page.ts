@@ -402,8 +402,10 @@ export async function uploadBench(): Promise<UploadResult> {
         line += `\n  ${''.padEnd(22)} page CPU ${fmt(cpu, 2)} s (×reference ${fmt(cpuVsRef, 2)}, ×reference+MD5 ${fmt(cpuVsRefMd5, 2)})   JS heap peak ${fmt(heapPeak, 1)} MiB (+${fmt(heap, 1)})`;
         if (c === 'uploader' && samples['uploader (baseline build)']) {
           const vsBefore = ratioTo(c, 'uploader (baseline build)', (s) => s.cpuSeconds!);
-          line += `\n  ${''.padEnd(22)} page CPU × the baseline build's uploader ${fmt(vsBefore, 2)}`;
+          const rateVsBefore = ratioTo(c, 'uploader (baseline build)', mibps);
+          line += `\n  ${''.padEnd(22)} page CPU × the baseline build's uploader ${fmt(vsBefore, 2)}   MiB/s × the baseline build's ${fmt(rateVsBefore, 2)}`;
           entry.cpu_vs_baseline_build = vsBefore;
+          entry.mibps_vs_baseline_build = rateVsBefore;
         }
         const renderer = spread(samples[c].map((s) => s.rendererCpuSeconds!));
         const chromium = spread(samples[c].map((s) => s.chromiumCpuSeconds!));

@@ -30,6 +30,8 @@ interface Job {
 }
 
 let worker: Worker | null = null;
+/** The running worker's script URL until it has loaded (it must resolve until then), revoked after. */
+let workerUrl: string | null = null;
 let unavailable: string | null = null;
 let nextId = 1;
 const jobs = new Map<number, Job>();
@@ -66,37 +68,28 @@ export function md5WorkerRunning(): boolean {
 }
 
 function start(): Worker | null {
-  let url = '';
   try {
     if (!workerSource) throw new Error('the worker was not built (md5-worker-source.ts unbundled)');
-    url = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
-    const w = new Worker(url, { name: 's3video-md5' });
+    workerUrl = URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }));
+    const w = new Worker(workerUrl, { name: 's3video-md5' });
     worker = w;
-    // Revoked once the worker has loaded its script (or failed to): until then the URL must resolve.
-    let revoked = false;
-    const revoke = () => {
-      if (!revoked) URL.revokeObjectURL(url);
-      revoked = true;
-    };
     let ready = false;
     w.onmessage = ({ data }: MessageEvent<FromWorker>) => {
       if ('ready' in data) {
         ready = true;
-        revoke();
+        revokeUrl();
         return;
       }
       const job = jobs.get(data.id);
       if (!job) return; // cancelled meanwhile
       jobs.delete(data.id);
+      // The reading's own error, by its name (NotReadableError: the file changed or went), as on the main thread.
       if ('digest' in data) job.resolve(data.digest);
-      else job.reject(new Error(`MD5 worker: ${data.error}`));
+      else job.reject(new DOMException(data.error.message, data.error.name));
       settled(false);
     };
     // A script refused (CSP) or broken, or a worker that died: every job waiting goes to the main thread.
-    const failed = (why: string) => {
-      revoke();
-      fail(w, ready ? `the MD5 worker failed: ${why}` : `no MD5 worker: ${why}`);
-    };
+    const failed = (why: string) => fail(w, ready ? `the MD5 worker failed: ${why}` : `no MD5 worker: ${why}`);
     w.onerror = (e) => {
       e.preventDefault();
       failed(e.message || 'error');
@@ -104,7 +97,7 @@ function start(): Worker | null {
     w.onmessageerror = () => failed('a message could not be read');
     return w;
   } catch (err) {
-    if (url) URL.revokeObjectURL(url);
+    revokeUrl();
     unavailable = `no MD5 worker: ${err instanceof Error ? err.message : String(err)}`;
     worker = null;
     return null;
@@ -136,4 +129,10 @@ function stop(): void {
   clearTimeout(idleTimer);
   worker?.terminate();
   worker = null;
+  revokeUrl();
+}
+
+function revokeUrl(): void {
+  if (workerUrl) URL.revokeObjectURL(workerUrl);
+  workerUrl = null;
 }

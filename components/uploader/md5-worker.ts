@@ -13,7 +13,7 @@ import { md5OnThisThread } from './md5-digest';
 /** Page → worker. */
 export type ToWorker = { hash: number; blob: Blob } | { cancel: number };
 /** Worker → page: once at start (the page then knows a worker runs here), then one answer per job not cancelled. */
-export type FromWorker = { ready: true } | { id: number; digest: Uint8Array } | { id: number; error: string };
+export type FromWorker = { ready: true } | { id: number; digest: Uint8Array } | { id: number; error: { name: string; message: string } };
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
@@ -39,7 +39,10 @@ async function drain(): Promise<void> {
       });
       scope.postMessage({ id, digest }, [digest.buffer]);
     } catch (err) {
-      if (!(err instanceof Cancelled)) scope.postMessage({ id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      if (!(err instanceof Cancelled)) {
+        const { name, message } = err instanceof Error ? err : { name: 'Error', message: String(err) };
+        scope.postMessage({ id, error: { name, message } });
+      }
     }
     cancelled.delete(id);
   }
