@@ -9,4 +9,3 @@ declare module '*.css' {
   const text: string;
   export default text;
 }
-
