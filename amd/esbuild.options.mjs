@@ -45,13 +45,18 @@ const baseOptions = {
  * Moodle serves AMD modules through RequireJS only: a string in the module
  * that uses it needs no other file, path or configuration.
  */
+/** Placeholder's absolute path → the worker's own inputs (relative to the build's working directory), for .build/amd-meta.json. */
+export const workerInputs = new Map();
+
 export const workerSourcePlugin = {
   name: 'worker-source',
   setup(build) {
+    const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
     build.onLoad({ filter: /-worker-source\.ts$/ }, async ({ path }) => {
       const entry = path.replace(/-source\.ts$/, '.ts');
       const result = await esbuild.build({
         ...baseOptions,
+        absWorkingDir: cwd,
         entryPoints: [entry],
         format: 'iife',
         minify: true,
@@ -60,10 +65,12 @@ export const workerSourcePlugin = {
         // Names it in the browser's devtools and profiles.
         footer: { js: `//# sourceURL=s3video-${basename(entry, '.ts')}.js` },
       });
+      const inputs = Object.keys(result.metafile.inputs);
+      workerInputs.set(path, inputs);
       return {
         contents: `export default ${JSON.stringify(result.outputFiles[0].text)};`,
         loader: 'js',
-        watchFiles: Object.keys(result.metafile.inputs).map((p) => resolve(p)),
+        watchFiles: inputs.map((p) => resolve(cwd, p)),
       };
     });
   },
