@@ -16,7 +16,11 @@ import type { FromWorker, ToWorker } from './md5-worker';
  * and hashes on the main thread instead (md5.ts); it does not try again.
  */
 
-/** A worker with nothing to do is ended after this long (ms): longer than the gaps between an upload's parts on a slow link is not needed, a restart costs ~10 ms. */
+/**
+ * A worker with nothing to do is ended after this long (ms). Between an upload's parts the next
+ * hash is usually asked for well within it; on a slow link it may not be, and the worker is made
+ * again (a script parse and a WebAssembly compile), which costs little beside a part's sending.
+ */
 export const WORKER_IDLE_MS = 2000;
 
 /** No worker could be made here, or the one made failed: hash on this thread. */
