@@ -41,9 +41,12 @@ for (let at = 0; at < SIZE; at += 16 * MIB) {
 closeSync(fd);
 const expectedHex = expected.digest('hex');
 
-// The uploader's own MD5 module, bundled as the AMD build bundles it.
+// The uploader's own MD5 module, bundled as the AMD build bundles it (hashing in its worker).
+const options: string = '../amd/esbuild.options.mjs';
+const { workerSourcePlugin } = (await import(options)) as { workerSourcePlugin: esbuild.Plugin };
 const bundle = await esbuild.build({
   entryPoints: [join(ROOT, 'components/uploader/md5.ts')],
+  plugins: [workerSourcePlugin],
   bundle: true,
   format: 'iife',
   globalName: 'S3vMd5',

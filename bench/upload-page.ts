@@ -15,10 +15,17 @@
  *                       parallelism (the machine's multipart limit);
  *   curl PUT          — one presigned PUT of the whole file.
  * For the pages: wall time, the page's main-thread CPU (CDP
- * Performance.getMetrics TaskDuration) and its JS heap (peak − start). Every
- * object is deleted as soon as it is measured; one upload is in flight at a time.
+ * Performance.getMetrics TaskDuration), the CPU of the page's renderer
+ * process (every thread: the hashing worker's too) and of all of Chromium's
+ * processes (CDP SystemInfo.getProcessInfo: the network service and the
+ * browser process that read and send the file), and the JS heap (peak −
+ * start). Every object is deleted as soon as it is measured; one upload is
+ * in flight at a time. BENCH_PROFILE=<dir>: after the measured runs, one more
+ * upload by the uploader with the page's main thread and its workers
+ * profiled (CDP Profiler), written there as .cpuprofile, the top self times printed.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -65,9 +72,39 @@ interface Sample {
   /** The uploader's bytes-to-S3 part alone: until it shows "processing" (confirm, with its server-side copy, follows). */
   transferSeconds?: number;
   cpuSeconds?: number;
+  /** The renderer process's CPU, all its threads (the page's workers included). */
+  rendererCpuSeconds?: number;
+  /** Every Chromium process's CPU: renderer, browser, network service, GPU. */
+  chromiumCpuSeconds?: number;
   /** Peak JS heap while uploading, minus the heap before: flat means the file never sits in memory. */
   heapMiB?: number;
   heapPeakMiB?: number;
+  /** The uploader's wall time by the phase it showed. */
+  phaseSeconds?: Record<string, number>;
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time by function (and the idle / program / GC pseudo-functions), the top BENCH_PROFILE_TOP. */
+function summarize(profile: CpuProfile): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const where = f.url ? ` ${f.url.replace(/^.*\//, '')}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${where}`;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    self.set(key, (self.get(key) ?? 0) + ms);
+    total += ms;
+  });
+  const busy = total - (self.get('(idle)') ?? 0);
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 20));
+  return [`  ${total.toFixed(0)} ms profiled, ${busy.toFixed(0)} ms not idle`, ...top.map(([k, ms]) => `  ${ms.toFixed(1).padStart(8)} ms  ${k}`)].join('\n');
 }
 
 /** The minimal multipart page: parts PUT `parallel` at a time, progress shown at Uppy's pace. */
@@ -116,11 +153,25 @@ async function cdp(page: Page) {
   return { metric };
 }
 
-/** Runs `upload` in the page, with its main-thread CPU and peak heap while it runs. */
+/** CPU seconds so far of Chromium's renderer processes, and of all its processes (one page is open at a time). */
+async function chromiumCpu(browser: Browser): Promise<{ renderer: number; total: number }> {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; cpuTime: number }> };
+    const sum = (ps: typeof processInfo) => ps.reduce((a, p) => a + p.cpuTime, 0);
+    return { renderer: sum(processInfo.filter((p) => p.type === 'renderer')), total: sum(processInfo) };
+  } finally {
+    await session.detach();
+  }
+}
+
+/** Runs `upload` in the page, with its main-thread CPU, Chromium's CPU and peak heap while it runs. */
 async function measurePage(page: Page, upload: () => Promise<unknown>): Promise<Sample> {
   const { metric } = await cdp(page);
+  const browser = page.context().browser()!;
   await page.evaluate(() => (globalThis as { gc?: () => void }).gc?.());
   const cpu0 = await metric('TaskDuration');
+  const chromium0 = await chromiumCpu(browser);
   const heap0 = await metric('JSHeapUsedSize');
   let peak = heap0;
   let done = false;
@@ -138,7 +189,13 @@ async function measurePage(page: Page, upload: () => Promise<unknown>): Promise<
     await sampler;
   }
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-  return { seconds, cpuSeconds: (await metric('TaskDuration')) - cpu0, heapMiB: (peak - heap0) / MIB, heapPeakMiB: peak / MIB };
+  const chromium1 = await chromiumCpu(browser);
+  return {
+    seconds,
+    cpuSeconds: (await metric('TaskDuration')) - cpu0,
+    rendererCpuSeconds: chromium1.renderer - chromium0.renderer,
+    chromiumCpuSeconds: chromium1.total - chromium0.total,
+    heapMiB: (peak - heap0) / MIB, heapPeakMiB: peak / MIB };
 }
 
 async function emptyBucket(s3: S3Client, bucket: string): Promise<void> {
@@ -178,7 +235,18 @@ export async function uploadBench(): Promise<UploadResult> {
   closeSync(fd);
   const parts = Math.ceil(statSync(path).size / PART);
 
-  const md5Bundle = (await esbuild.build({ entryPoints: [join(ROOT, 'components/uploader/md5.ts')], bundle: true, format: 'iife', globalName: 'S3vMd5', write: false, minify: true })).outputFiles[0]!.text;
+  // The reference page hashes on its main thread, as the uploader did before its worker: hash-wasm, the uploader's slices.
+  const md5Bundle = (await esbuild.build({
+    stdin: {
+      contents: "export { md5OnThisThread as md5Of } from './components/uploader/md5-digest'; export const toBase64 = (d) => btoa(String.fromCharCode(...d));",
+      resolveDir: ROOT,
+    },
+    bundle: true,
+    format: 'iife',
+    globalName: 'S3vMd5',
+    write: false,
+    minify: true,
+  })).outputFiles[0]!.text;
   const env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '100000' });
   const { s3client: s3, s3: { bucket } } = env.stack;
   let browser: Browser | null = null;
@@ -192,7 +260,7 @@ export async function uploadBench(): Promise<UploadResult> {
     const b = browser;
     let submission = 900;
 
-    const uploader = (build: string) => async (): Promise<Sample> => {
+    const uploader = (build: string, profileTo = '') => async (): Promise<Sample> => {
         const page = await b.newPage();
         try {
           if (build) await useAmdBuild(page, build);
@@ -215,15 +283,35 @@ export async function uploadBench(): Promise<UploadResult> {
               if (phase) w.__phases[phase] ??= performance.now();
             }, 20);
           });
+          const profiler = profileTo ? await page.context().newCDPSession(page) : null;
+          if (profiler) {
+            await profiler.send('Profiler.enable');
+            await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+            await profiler.send('Profiler.start');
+          }
           const t0 = (await page.evaluate('performance.now()')) as number;
           const sample = await measurePage(page, async () => {
             await page.locator('s3v-uploader input[type=file]').setInputFiles(path);
             await page.locator('s3v-uploader section[data-phase=success], s3v-uploader section[data-phase=error]').waitFor({ timeout: 600_000 });
           });
+          if (profiler) {
+            const { profile } = (await profiler.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+            mkdirSync(profileTo, { recursive: true });
+            const file = join(profileTo, `uploader-${Date.now()}.cpuprofile`);
+            writeFileSync(file, JSON.stringify(profile));
+            console.log(`profile of the uploader page's main thread: ${file}\n${summarize(profile)}`);
+          }
           const phases = (await page.evaluate('window.__phases')) as Record<string, number>;
           if (phases.error !== undefined || phases.success === undefined) throw new Error(`the uploader did not finish: ${JSON.stringify(phases)}`);
           const transfer = ((phases.processing ?? phases.success) - t0) / 1000;
-          return { ...sample, transferSeconds: transfer };
+          // Where the wall time goes, by the phase the page shows: the checks before the first byte, the transfer, confirm.
+          const at = (p: string) => (phases[p] ?? t0) - t0;
+          const phaseSeconds = {
+            'to uploading': at('uploading') / 1000,
+            uploading: (at('processing') - at('uploading')) / 1000,
+            processing: (at('success') - at('processing')) / 1000,
+          };
+          return { ...sample, transferSeconds: transfer, phaseSeconds };
         } finally {
           await page.close();
         }
@@ -291,6 +379,8 @@ export async function uploadBench(): Promise<UploadResult> {
       }
     }
 
+    if (process.env.BENCH_PROFILE) await uploader('', process.env.BENCH_PROFILE)();
+
     const mibps = (s: Sample) => SIZE / MIB / s.seconds;
     const ratioTo = (client: Client, base: Client, f: (s: Sample) => number) =>
       spread(samples[client].map((s, i) => f(s) / f(samples[base][i]!)));
@@ -312,10 +402,33 @@ export async function uploadBench(): Promise<UploadResult> {
         line += `\n  ${''.padEnd(22)} page CPU ${fmt(cpu, 2)} s (×reference ${fmt(cpuVsRef, 2)}, ×reference+MD5 ${fmt(cpuVsRefMd5, 2)})   JS heap peak ${fmt(heapPeak, 1)} MiB (+${fmt(heap, 1)})`;
         if (c === 'uploader' && samples['uploader (baseline build)']) {
           const vsBefore = ratioTo(c, 'uploader (baseline build)', (s) => s.cpuSeconds!);
-          line += `\n  ${''.padEnd(22)} page CPU × the baseline build's uploader ${fmt(vsBefore, 2)}`;
+          const rateVsBefore = ratioTo(c, 'uploader (baseline build)', mibps);
+          line += `\n  ${''.padEnd(22)} page CPU × the baseline build's uploader ${fmt(vsBefore, 2)}   MiB/s × the baseline build's ${fmt(rateVsBefore, 2)}`;
           entry.cpu_vs_baseline_build = vsBefore;
+          entry.mibps_vs_baseline_build = rateVsBefore;
         }
-        Object.assign(entry, { cpu_s: cpu, cpu_vs_reference: cpuVsRef, cpu_vs_reference_md5: cpuVsRefMd5, heap_growth_mib: heap, heap_peak_mib: heapPeak });
+        const renderer = spread(samples[c].map((s) => s.rendererCpuSeconds!));
+        const chromium = spread(samples[c].map((s) => s.chromiumCpuSeconds!));
+        const rendererVsRefMd5 = samples['reference page + MD5'] ? ratioTo(c, 'reference page + MD5', (s) => s.rendererCpuSeconds!) : none;
+        const chromiumVsRefMd5 = samples['reference page + MD5'] ? ratioTo(c, 'reference page + MD5', (s) => s.chromiumCpuSeconds!) : none;
+        line += `\n  ${''.padEnd(22)} renderer CPU (all threads) ${fmt(renderer, 2)} s (×reference+MD5 ${fmt(rendererVsRefMd5, 2)})   all of Chromium ${fmt(chromium, 2)} s (×reference+MD5 ${fmt(chromiumVsRefMd5, 2)})`;
+        const phaseNames = Object.keys(samples[c][0]!.phaseSeconds ?? {});
+        if (phaseNames.length > 0) {
+          const phaseSpreads = Object.fromEntries(phaseNames.map((p) => [p, spread(samples[c].map((s) => s.phaseSeconds![p]!))]));
+          line += `\n  ${''.padEnd(22)} wall time by phase: ${phaseNames.map((p) => `${p} ${fmt(phaseSpreads[p]!, 2)} s`).join(', ')}`;
+          entry.phases = phaseSpreads as unknown as Spread;
+        }
+        Object.assign(entry, {
+          cpu_s: cpu,
+          cpu_vs_reference: cpuVsRef,
+          cpu_vs_reference_md5: cpuVsRefMd5,
+          renderer_cpu_s: renderer,
+          renderer_cpu_vs_reference_md5: rendererVsRefMd5,
+          chromium_cpu_s: chromium,
+          chromium_cpu_vs_reference_md5: chromiumVsRefMd5,
+          heap_growth_mib: heap,
+          heap_peak_mib: heapPeak,
+        });
       }
       if (samples[c][0]!.transferSeconds !== undefined) {
         const transfer = (x: Sample) => SIZE / MIB / x.transferSeconds!;

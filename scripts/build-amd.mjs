@@ -23,7 +23,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { sharedOptions } from '../amd/esbuild.options.mjs';
+import { sharedOptions, workerInputs } from '../amd/esbuild.options.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'amd/build');
@@ -169,7 +169,10 @@ async function build() {
       // Fetched only when the code runs an import() (the header reader, when a file is picked).
       lazyDeps,
       // "(disabled):…" entries are modules a package's browser field maps to nothing; "<define:…>" the build's own constants.
-      inputs: Object.keys(info.inputs).filter((p) => !p.startsWith('(disabled):') && !p.startsWith('<define:')),
+      // A worker's code is a string in this module (workerSourcePlugin): its sources count as this module's.
+      inputs: [...new Set(Object.keys(info.inputs).flatMap((p) => [p, ...(workerInputs.get(join(ROOT, p)) ?? [])]))].filter(
+        (p) => !p.startsWith('(disabled):') && !p.startsWith('<define:'),
+      ),
     };
   }
 

@@ -197,10 +197,20 @@ describe('a large video goes up in parts', () => {
       body[body.length >> 1]! ^= 0xff;
       await route.continue({ postData: body });
     });
+    // The parts are hashed in the uploader's worker (its code a string in the AMD module, started from a Blob URL).
+    const workers: Array<{ url: string; closed: boolean }> = [];
+    page.on('worker', (w) => {
+      const seen = { url: w.url(), closed: false };
+      workers.push(seen);
+      w.on('close', () => (seen.closed = true));
+    });
     const heard = await listen(page);
     await uploader(page).locator('input[type=file]').setInputFiles(video);
     await phase(page, 'success', 60000);
 
+    const hashing = workers.filter((w) => w.url.startsWith('blob:'));
+    assert.ok(hashing.length > 0, `a hashing worker ran through the AMD build (workers: ${JSON.stringify(workers)})`);
+    await until(() => hashing.every((w) => w.closed), 'the hashing worker to end after the upload');
     assert.equal(altered, 1);
     assert.deepEqual(answers.filter(([n]) => n === 2).map(([, status]) => status), [400, 200], 'refused once, then taken');
     assert.deepEqual(answers.filter(([n]) => n !== 2).map(([n, status]) => [n, status]).sort(), [[1, 200], [3, 200], [4, 200], [5, 200]], 'the others once');
