@@ -6,7 +6,8 @@ import type { TransferIO } from './transfer';
  * The uploader's one retry policy for its edge calls (upload-url, multipart
  * start, sign-parts, parts, complete, confirm-upload): a dropped connection
  * or a 5xx is tried again after a pause, an offline spell is waited out until
- * the browser says it is back, a 429 waits what Retry-After says. Anything
+ * the browser says it is back, a 429 (or a confirm still held by another, CONFIRM_IN_PROGRESS)
+ * waits what Retry-After says. Anything
  * else is the caller's to handle. A 5 GB upload has spent too long to give up
  * on a blip at its last step, so confirm is exactly as patient as complete.
  * What must never matter goes once and its failure is dropped: multipart
@@ -61,7 +62,8 @@ export class Patience {
 /** Milliseconds to wait before asking again, or null when asking again cannot help (or the retries are spent). */
 function waitBefore(err: EdgeError, delay: number | undefined): number | null {
   if (delay === undefined) return null;
-  if (err.status === 429) {
+  // 429, and a confirm that found another confirm of the same upload still copying: both say when.
+  if (err.status === 429 || err.code === 'CONFIRM_IN_PROGRESS') {
     const seconds = err.retryAfter ?? delay / 1000;
     return seconds > MAX_RATE_LIMIT_WAIT_S ? null : seconds * 1000;
   }

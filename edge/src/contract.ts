@@ -212,6 +212,8 @@ export const ERROR_CODES = {
   CLAIM_CONFLICT: 409,
   /** The upload already has its poster: one per upload, written once, so it cannot change under the teacher. */
   POSTER_EXISTS: 409,
+  /** Another confirm of the same upload holds its lease and is still copying: ask again after Retry-After. */
+  CONFIRM_IN_PROGRESS: 409,
   // 413 / 415
   FILE_TOO_LARGE: 413,
   REQUEST_TOO_LARGE: 413,

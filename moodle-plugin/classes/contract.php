@@ -84,6 +84,7 @@ final class contract {
         'CHECKSUM_MISMATCH' => 409,
         'CLAIM_CONFLICT' => 409,
         'POSTER_EXISTS' => 409,
+        'CONFIRM_IN_PROGRESS' => 409,
         'FILE_TOO_LARGE' => 413,
         'REQUEST_TOO_LARGE' => 413,
         'USE_MULTIPART' => 413,

@@ -47,7 +47,7 @@ describe('D1 round trips per request', () => {
     assert.equal(spent?.n, 0);
   });
 
-  it('upload-url: ONE (the quota slot and upload_start); confirm-upload: TWO (the upload read, the confirm batch)', async () => {
+  it('upload-url: ONE (the quota slot and upload_start); confirm-upload: THREE (the upload read, the confirm lease, the confirm batch)', async () => {
     const upload = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '83', submissionid: 803 });
     assert.deepEqual(
       await counted('/api/upload-url', { token: upload, body: { assignmentid: 10, submissionid: 803, filename: 'clip.mp4', filesize: 2048, mimetype: 'video/mp4' } }),
@@ -56,6 +56,6 @@ describe('D1 round trips per request', () => {
     const staged = await stageVideo(stack, { sub: '84', submissionid: 804, size: 2048 });
     const confirm = await counted('/api/confirm-upload', { token: staged.token, body: staged.confirmBody });
     assert.equal(confirm.status, 200);
-    assert.equal(confirm.roundTrips, 2);
+    assert.equal(confirm.roundTrips, 3);
   });
 });

@@ -14,6 +14,7 @@ interface Row {
   claimed_timestamp: number | null;
   retired_timestamp: number | null;
   poster_key: string | null;
+  md5: string | null;
 }
 
 const stagingOf = (final: string) => final.replace(/^videos\//, 'uploads/');
@@ -24,7 +25,8 @@ const stagingOf = (final: string) => final.replace(/^videos\//, 'uploads/');
  *   each claimed one exactly one `upload_claimed`, each deleted one exactly one
  *   `video_deletion` — and no record has such an event for a transition it never made;
  * - at most one claimed, unretired video per submission;
- * - no ready record without its final object (of the confirmed size);
+ * - no ready record without its final object (of the confirmed size and, for a single-part
+ *   upload, of the confirmed MD5: the bytes played are the bytes confirmed);
  * - with `bucketClean` (after a cron run past every grant's expiry): no object without a live
  *   record, i.e. every key is the final key of a ready record or the staging key of a pending one.
  */
@@ -60,6 +62,11 @@ export async function checkInvariants(stack: Stack, o: { bucketClean?: boolean }
     const head = await stack.s3client.send(new HeadObjectCommand({ Bucket: stack.s3.bucket, Key: r.s3_key })).catch(() => null);
     assert.ok(head, `ready video ${r.id} has no object at ${r.s3_key}`);
     assert.equal(head.ContentLength, r.file_size, `ready video ${r.id}: stored size`);
+    // A CopyObject of a single-part object keeps its MD5 as the ETag; a multipart one's differs by form.
+    const etag = head.ETag?.replace(/"/g, '') ?? '';
+    if (r.md5 && /^[0-9a-f]{32}$/.test(r.md5) && /^[0-9a-f]{32}$/.test(etag)) {
+      assert.equal(etag, r.md5, `ready video ${r.id}: the final key holds the bytes confirmed`);
+    }
   }
 
   if (o.bucketClean) {

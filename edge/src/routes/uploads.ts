@@ -20,7 +20,8 @@ import { deleteObject, deleteObjects, readStart } from '../services/s3';
 import { copyIfMatch } from '../services/s3-copy';
 import { openPostUpload } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
-import { confirm } from '../services/video-states';
+import { confirm, releaseConfirm } from '../services/video-states';
+import { copyDeadlineMs, takeConfirmLease } from '../services/confirm-lease';
 import { findById, findOwnUpload, type VideoRow } from '../services/videos';
 
 /** A day is longer than any browser will believably spend reading a file's duration. */
@@ -93,18 +94,25 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${video.upload_status}); upload again.`, 's3_key'));
   }
 
-  // Size, ETag and the first bytes in one ranged GET: one S3 round trip fewer than HEAD + GET.
-  const head = await readStart(s3, video.s3_bucket, key, SNIFF_BYTES);
-  if (!head) {
+  /**
+   * What the staging object says is only the answer while nobody has confirmed the upload: a
+   * parallel confirm may have confirmed it (and a grant rewritten the staging object since), and
+   * then every confirm gets that confirm's answer.
+   */
+  const settledOr = async (err: ApiError): Promise<never | Response> => {
     const current = await findById(db, claims.iss, video.id);
     if (current?.upload_status === 'ready') return answer(current);
-    return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
-  }
+    return refuse(err);
+  };
+
+  // Size, ETag and the first bytes in one ranged GET: one S3 round trip fewer than HEAD + GET.
+  const head = await readStart(s3, video.s3_bucket, key, SNIFF_BYTES);
+  if (!head) return settledOr(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   if (head.size !== filesize) {
-    return refuse(new ApiError('SIZE_MISMATCH', `Storage holds ${head.size} bytes but ${filesize} were declared; upload again.`, 'filesize'));
+    return settledOr(new ApiError('SIZE_MISMATCH', `Storage holds ${head.size} bytes but ${filesize} were declared; upload again.`, 'filesize'));
   }
   if (head.etag !== md5) {
-    return refuse(new ApiError('CHECKSUM_MISMATCH', 'The stored video is not the file your browser sent (its checksum differs); upload it again.', 'md5'));
+    return settledOr(new ApiError('CHECKSUM_MISMATCH', 'The stored video is not the file your browser sent (its checksum differs); upload it again.', 'md5'));
   }
 
   // The browser checked the bytes before sending, but a browser can be bypassed: the stored
@@ -115,18 +123,43 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('NOT_A_VIDEO', `The uploaded file is not a video (${VIDEO_TYPE_NAMES}).`, 's3_key'));
   }
 
-  const copied = await copyIfMatch(s3, video.s3_bucket, key, video.s3_key, head, config.s3.copy);
+  // Only the holder of the confirm lease copies to the final key (services/confirm-lease.ts): a
+  // confirm that would lose the transition must not write the bytes the winner confirmed.
+  const lease = await takeConfirmLease(db, video, head.size);
+  if (lease.kind === 'busy') {
+    throw new ApiError('CONFIRM_IN_PROGRESS', 'Another request is confirming this upload; ask again shortly.', 's3_key', {
+      'Retry-After': String(lease.retryAfter),
+    });
+  }
+  if (lease.kind === 'settled') {
+    if (lease.row?.upload_status === 'ready') return answer(lease.row);
+    const state = lease.row?.upload_status ?? 'gone';
+    return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${state}); upload again.`, 's3_key'));
+  }
+  let copied: Awaited<ReturnType<typeof copyIfMatch>>;
+  try {
+    copied = await copyIfMatch(s3, video.s3_bucket, key, video.s3_key, head, config.s3.copy, AbortSignal.timeout(copyDeadlineMs(head.size)));
+  } catch (err) {
+    await releaseConfirm(db, video.id, lease.token);
+    throw err;
+  }
   if (copied !== 'copied') {
-    // A parallel confirm finished first and removed the staging object, or a grant rewrote it.
-    const current = await findById(db, claims.iss, video.id);
-    if (current?.upload_status === 'ready') return answer(current);
+    // A grant rewrote the staging object after the check, or it is gone: nothing was copied.
+    await releaseConfirm(db, video.id, lease.token);
     if (copied === 'source-changed') {
-      return refuse(new ApiError('CHECKSUM_MISMATCH', 'The stored video changed while it was being confirmed; upload it again.', 'md5'));
+      return settledOr(new ApiError('CHECKSUM_MISMATCH', 'The stored video changed while it was being confirmed; upload it again.', 'md5'));
     }
-    return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
+    return settledOr(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   }
 
-  const current = (await confirm(db, video, { size: head.size, md5, duration, media, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role })).row!;
+  const checked = { size: head.size, md5, duration, media, now, grace: config.abandonedGraceHours * 3600, lease: lease.token };
+  const current = (await confirm(db, video, checked, { user_role: claims.role })).row!;
+  if (current.upload_status === 'ready' && current.md5 !== md5) {
+    // Only if this confirm's lease ran out while its copy was still running and another confirm
+    // took over: its copy may have landed over that confirm's bytes. Say so loudly; the copy
+    // deadline inside the lease is what keeps this from happening.
+    console.error(`confirm: lease of video ${video.id} ran out during its copy; the final key may not hold md5 ${current.md5}`);
+  }
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy
     // must not outlive it. (Cleanup's sweep removes it again in any case.)

@@ -20,6 +20,8 @@ export const COPY_PART_MIN_BYTES = 5 * 1024 ** 2;
 /** Parts copied at once by a multipart copy: enough to overlap S3's per-part latency. */
 const COPY_CONCURRENCY = 4;
 
+const SINGLE_PART_ETAG = /^[0-9a-f]{32}$/;
+
 export type CopyOutcome = 'copied' | 'source-changed' | 'source-missing';
 
 export interface CopyPlan {
@@ -33,6 +35,8 @@ export interface CopyPlan {
  * (`x-amz-copy-source-if-match` on every request), so the bytes copied are exactly the bytes
  * that were checked even if a grant rewrites the source meanwhile ('source-changed').
  * 'source-missing': the source is gone (a parallel confirm already finished and removed it).
+ * `signal` aborts the copy's requests (a confirm's lease running out); an abort, like any other
+ * failure, is STORAGE_ERROR.
  */
 export async function copyIfMatch(
   s3: S3Client,
@@ -41,16 +45,26 @@ export async function copyIfMatch(
   to: string,
   source: { etag: string; size: number; contentType: string | undefined },
   plan: CopyPlan,
+  signal?: AbortSignal,
 ): Promise<CopyOutcome> {
   const copySource = `${bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
   const ifMatch = `"${source.etag}"`;
   const threshold = Math.min(plan.multipartAbove, COPY_OBJECT_MAX_BYTES);
   try {
     if (source.size <= threshold) {
-      await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource, CopySourceIfMatch: ifMatch, MetadataDirective: 'COPY' }));
+      const out = await s3.send(
+        new CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource, CopySourceIfMatch: ifMatch, MetadataDirective: 'COPY' }),
+        { abortSignal: signal },
+      );
+      // The copy's own ETag must be the checked one: Ceph RGW checks If-Match and then reads the
+      // source, so a write landing in between is copied anyway (NOTES.md). A single-part
+      // object's ETag is its MD5, and a copy keeps it; a multipart source (written by
+      // CompleteMultipartUpload, after which no grant can write it) is not compared.
+      const copiedEtag = out.CopyObjectResult?.ETag?.replace(/"/g, '');
+      if (SINGLE_PART_ETAG.test(source.etag) && copiedEtag !== source.etag) return 'source-changed';
       return 'copied';
     }
-    await multipartCopy(s3, bucket, to, copySource, ifMatch, source, Math.max(plan.partBytes, COPY_PART_MIN_BYTES));
+    await multipartCopy(s3, bucket, to, copySource, ifMatch, source, Math.max(plan.partBytes, COPY_PART_MIN_BYTES), signal);
     return 'copied';
   } catch (err) {
     const outcome = classify(err);
@@ -75,8 +89,9 @@ async function multipartCopy(
   ifMatch: string,
   source: { size: number; contentType: string | undefined },
   partBytes: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
-  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ContentType: source.contentType }));
+  const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: to, ContentType: source.contentType }), { abortSignal: signal });
   const uploadId = created.UploadId!;
   try {
     const count = Math.ceil(source.size / partBytes);
@@ -92,6 +107,7 @@ async function multipartCopy(
             Bucket: bucket, Key: to, UploadId: uploadId, PartNumber: n + 1,
             CopySource: copySource, CopySourceIfMatch: ifMatch, CopySourceRange: `bytes=${first}-${last}`,
           }),
+          { abortSignal: signal },
         );
         etags[n] = out.CopyPartResult?.ETag ?? '';
       }
@@ -102,6 +118,7 @@ async function multipartCopy(
         Bucket: bucket, Key: to, UploadId: uploadId,
         MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) },
       }),
+      { abortSignal: signal },
     );
   } catch (err) {
     await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: to, UploadId: uploadId })).catch(() => undefined);

@@ -188,35 +188,59 @@ export async function releasePoster(db: D1Database, id: number, key: string): Pr
 // ---- confirm, claim, delete -----------------------------------------------------
 
 /**
+ * Takes the upload's confirm lease for `token` until `until` (Unix s): only while it is pending
+ * and nobody else holds an unexpired lease. Only the holder copies the staging object to the
+ * final key, and {@link confirm} transitions only for the holder, so a confirm that will lose can
+ * never write the final key after the winner: a presigned POST stays valid for its lifetime, and
+ * two confirms can each have checked a different version of the staging object. False when the
+ * lease is held or the upload is no longer pending.
+ */
+export async function leaseConfirm(db: D1Database, id: number, token: string, now: number, until: number): Promise<boolean> {
+  const r = await db
+    .prepare(`UPDATE videos SET confirm_lease = ?, confirm_lease_until = ? WHERE ${PENDING} AND (confirm_lease IS NULL OR confirm_lease_until <= ?)`)
+    .bind(token, until, id, now)
+    .run();
+  return changed(r) === 1;
+}
+
+/** Gives the lease up (the holder's copy failed or was refused), so the next confirm need not wait for it to expire. */
+export async function releaseConfirm(db: D1Database, id: number, token: string): Promise<void> {
+  await db.prepare('UPDATE videos SET confirm_lease = NULL, confirm_lease_until = NULL WHERE id = ? AND confirm_lease = ?').bind(id, token).run();
+}
+
+/**
  * pending → ready with the checked size and checksum (and the header's facts, for display), plus `upload_success`; the submission's
  * other confirmed but unclaimed uploads are retired (a student replacing a video before saving).
- * The claimed video stays: only a claim replaces it. `confirmed`: this call made the change;
- * `row`: the record as the same transaction left it (one D1 round trip for both).
+ * The claimed video stays: only a claim replaces it. Only for the holder of the confirm lease
+ * (`lease`, see {@link leaseConfirm}), which the transition ends. `confirmed`: this call made the
+ * change; `row`: the record as the same transaction left it (one D1 round trip for both).
  */
 export async function confirm(
   db: D1Database,
   video: Pick<VideoRow, 'id' | 'site' | 'submissionid'>,
-  checked: { size: number; md5: string; duration: number | null; media: MediaFacts | null; now: number; grace: number },
+  checked: { size: number; md5: string; duration: number | null; media: MediaFacts | null; now: number; grace: number; lease: string },
   actor: Actor,
 ): Promise<{ confirmed: boolean; row: VideoRow | null }> {
+  const LEASED = `${PENDING} AND confirm_lease = ?`;
   const results = await db.batch([
     db
       .prepare(
         `UPDATE videos SET retired_timestamp = ?, replaced_by = ?
          WHERE site = ? AND submissionid = ? AND id <> ? AND upload_status = 'ready'
            AND claimed_timestamp IS NULL AND retired_timestamp IS NULL
-           AND EXISTS (SELECT 1 FROM videos WHERE ${PENDING})`,
+           AND EXISTS (SELECT 1 FROM videos WHERE ${LEASED})`,
       )
-      .bind(checked.now, video.id, video.site, video.submissionid, video.id, video.id),
-    eventFromRows(db, { event_type: 'upload_success', user_role: actor.user_role, duration: checked.duration, timestamp: checked.now }, PENDING, [video.id]),
+      .bind(checked.now, video.id, video.site, video.submissionid, video.id, video.id, checked.lease),
+    eventFromRows(db, { event_type: 'upload_success', user_role: actor.user_role, duration: checked.duration, timestamp: checked.now }, LEASED, [video.id, checked.lease]),
     db
       .prepare(
         `UPDATE videos SET upload_status = 'ready', file_size = ?, md5 = ?, duration = ?, confirmed_timestamp = ?,
            sweep_due = presign_expires + ?, media_container = ?, media_video_codec = ?, media_audio_codec = ?,
-           media_width = ?, media_height = ?, media_duration = ?, media_faststart = ?, media_playability = ?
-         WHERE ${PENDING}`,
+           media_width = ?, media_height = ?, media_duration = ?, media_faststart = ?, media_playability = ?,
+           confirm_lease = NULL, confirm_lease_until = NULL
+         WHERE ${LEASED}`,
       )
-      .bind(checked.size, checked.md5, checked.duration, checked.now, checked.grace, ...mediaColumnValues(checked.media), video.id),
+      .bind(checked.size, checked.md5, checked.duration, checked.now, checked.grace, ...mediaColumnValues(checked.media), video.id, checked.lease),
     // The row as this transaction left it, read in the same round trip: the caller answers from it.
     db.prepare('SELECT * FROM videos WHERE id = ? AND site = ?').bind(video.id, video.site),
   ]);

@@ -40,6 +40,9 @@ export interface VideoRow extends MediaColumns {
   sweep_due: number | null;
   /** The poster's key (migration 0008), null when none was stored. */
   poster_key: string | null;
+  /** Who may copy this upload to its final key now, and until when (Unix s; migration 0009, video-states.ts leaseConfirm). */
+  confirm_lease: string | null;
+  confirm_lease_until: number | null;
 }
 
 /** The upload a token may confirm: same site, user and submission — never someone else's key. */
