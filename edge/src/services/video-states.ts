@@ -163,6 +163,26 @@ export async function fail(
   return changed(r) === 1;
 }
 
+/** What `multipart/abort` records; a row failed with it was cancelled by its own uploader. */
+export const CANCELLED = 'cancelled';
+
+/**
+ * pending multipart upload, not yet assembled → error (`cancelled`): the uploader's abort. Not
+ * once S3 assembled it (markAssembled cleared its upload id): from then the upload is complete
+ * and only confirm or cleanup ends it, so an abort racing a complete leaves exactly one outcome.
+ * Its objects are removed by the caller, as for `fail`.
+ */
+export async function cancel(db: D1Database, id: number, c: { now: number; grace: number }): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `UPDATE videos SET upload_status = 'error', error_message = ?, sweep_due = MAX(presign_expires + ?, ?)
+       WHERE ${PENDING} AND multipart_upload_id IS NOT NULL AND assembled_timestamp IS NULL`,
+    )
+    .bind(CANCELLED, c.grace, c.now, id)
+    .run();
+  return changed(r) === 1;
+}
+
 /**
  * Reserves the poster's key (derived from the video's) for one writer: only while the upload is
  * pending and only if it has none yet. The caller writes the object after, and only if this
