@@ -89,7 +89,7 @@ describe('first, repeated and parallel calls get the same answer', () => {
   });
 
   it('10 completes racing 10 aborts: exactly one outcome, and every answer agrees with it', async () => {
-    for (let trial = 0; trial < 4; trial++) {
+    for (let trial = 0; trial < 6; trial++) {
       const submissionid = 4210 + trial;
       const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: String(submissionid), submissionid });
       const s = await sendMultipart(stack, tok, { assignmentid: 10, submissionid }, videoBytes(17 * MIB));
@@ -106,10 +106,10 @@ describe('first, repeated and parallel calls get the same answer', () => {
         assert.deepEqual(tally(aborts), { '409:UPLOAD_NOT_PENDING': 10 }, detail);
         assert.equal((await stack.edge.fetch('/api/confirm-upload', { token: tok, body: s.confirmBody })).status, 200);
       } else {
-        // Cancelled: every abort 200, no complete 200.
+        // Cancelled: every abort 200, every complete 409 as a later one would get.
         assert.equal(row.upload_status, 'error', detail);
         assert.deepEqual(tally(aborts), { 200: 10 }, detail);
-        assert.equal(completes.filter((a) => a.status === 200).length, 0, detail);
+        assert.deepEqual(tally(completes), { '409:UPLOAD_NOT_PENDING': 10 }, detail);
         assert.equal((await stack.edge.fetch('/api/confirm-upload', { token: tok, body: s.confirmBody })).status, 409);
       }
     }
@@ -132,6 +132,52 @@ describe('first, repeated and parallel calls get the same answer', () => {
     const s = await startMultipart(stack, tok, { assignmentid: 10, submissionid: 4221 }, videoBytes(2 * MIB));
     const all = await answers(await burst(20, () => multipartOp(stack, s, 'abort')));
     assert.deepEqual(tally(all), { 200: 20 });
+  });
+
+  it('20 parallel caption deletes: all 200, the track and its object gone; a later delete 200 too', async () => {
+    const video = await uploadVideo(stack, { submissionid: 4230, sub: '4230' });
+    assert.equal((await attach(video.token, 4230, video.videoid, 'fr')).status, 201);
+    assert.equal((await attach(video.token, 4230, video.videoid, 'de')).status, 201);
+    const del = () => stack.edge.fetch(`/api/captions?submissionid=4230&videoid=${video.videoid}&language=fr`, { method: 'DELETE', token: video.token });
+    const all = await answers(await burst(20, del));
+    assert.deepEqual(tally(all), { 200: 20 });
+    for (const a of all) assert.deepEqual(a.body, { success: true });
+    const again = await del();
+    assert.deepEqual({ status: again.status, body: await again.json() }, { status: 200, body: { success: true } });
+    const rows = await captionRows(video.videoid);
+    assert.deepEqual(rows.map((r) => r.language), ['de']);
+    assert.deepEqual(await captionObjects(video.key), [rows[0]!.s3_key]);
+  });
+
+  it('a poster sent again (its answer lost) gets the first answer, before and after confirm; another image does not', async () => {
+    const staged = await stageVideo(stack, { submissionid: 4240, sub: '4240' });
+    const jpeg = (tail: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(300, tail), Buffer.from([0xff, 0xd9])]);
+    const post = async (image: Buffer) => {
+      const r = await fetch(`${stack.edge.url}/api/poster?submissionid=4240&s3_key=${encodeURIComponent(staged.presign.s3_key)}`, {
+        method: 'POST', body: new Uint8Array(image), headers: { 'Content-Type': 'image/jpeg', Authorization: `Bearer ${staged.token}` },
+      });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const first = await post(jpeg(1));
+    assert.equal(first.status, 200);
+    assert.deepEqual(tally(await Promise.all(Array.from({ length: 20 }, () => post(jpeg(1))))), { 200: 20 });
+    assert.deepEqual(await post(jpeg(1)), first);
+    assert.equal(((await post(jpeg(2))).body.error as { code: string }).code, 'POSTER_EXISTS');
+    assert.equal((await stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: staged.confirmBody })).status, 200);
+    assert.deepEqual(await post(jpeg(1)), first);
+    assert.equal(((await post(jpeg(2))).body.error as { code: string }).code, 'UPLOAD_NOT_PENDING');
+  });
+
+  it('video-status and export-url: 20 parallel calls answer alike', async () => {
+    const video = await uploadVideo(stack, { submissionid: 4250, sub: '4250' });
+    const server = await token(stack.secrets.sharedSecret, { scope: 'server', sub: '2', role: 'admin' });
+    const status = await answers(await burst(20, () => stack.edge.fetch('/api/video-status', { token: server, body: { videoids: [video.videoid] } })));
+    assert.deepEqual(tally(status), { 200: 20 });
+    for (const a of status) assert.deepEqual(a.body, status[0]!.body);
+    const exports = await answers(await burst(20, () => stack.edge.fetch('/api/export-url', { token: server, body: { videoid: video.videoid } })));
+    assert.deepEqual(tally(exports), { 200: 20 });
+    const shape = (b: Record<string, unknown>) => ({ ...b, url: undefined, expires_at: undefined, captions: undefined });
+    for (const a of exports) assert.deepEqual(shape(a.body), shape(exports[0]!.body));
   });
 
   it('20 admin deletes racing 20 confirms and claims, 6 rounds: every delete 200 with the same answer', async () => {

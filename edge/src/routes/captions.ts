@@ -108,6 +108,12 @@ captions.post('/captions', requireToken('upload', 'view'), async (c) => {
   return respond<'POST /api/captions'>(c, { success: true, track: toTrack(result.row, sign), replaced_id: result.replaced?.id ?? null }, 201);
 });
 
+/**
+ * Removes the video's track of one language. Idempotent, as an HTTP DELETE is: when the video has
+ * no such track (a repeated or parallel delete removed it) the answer is the same 200, so every
+ * caller learns the one thing that matters, that the track is gone. Of parallel deletes only the
+ * one whose D1 delete returned the row deletes its object.
+ */
 captions.delete('/captions', requireToken('upload', 'view'), async (c) => {
   const { claims, s3 } = c.var;
   if (!mayEdit(claims)) throw new ApiError('FORBIDDEN', 'This token may watch the video but not change its captions.');
@@ -115,7 +121,6 @@ captions.delete('/captions', requireToken('upload', 'view'), async (c) => {
   const video = await targetVideo(c.env.DB, claims, queryInt(c.req.query('videoid'), 'videoid', 1, Number.MAX_SAFE_INTEGER));
   const tag = language(c.req.query('language'));
   const key = await detachTrack(c.env.DB, claims.iss, video.id, tag);
-  if (!key) throw new ApiError('NOT_FOUND', `This video has no ${tag} captions.`, 'language');
-  await deleteObjects(s3, video.s3_bucket, [key]);
+  if (key) await deleteObjects(s3, video.s3_bucket, [key]);
   return respond<'DELETE /api/captions'>(c, { success: true });
 });

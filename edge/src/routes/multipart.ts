@@ -204,6 +204,9 @@ multipart.post('/complete', requireToken('upload'), async (c) => {
   } catch (err) {
     // A parallel complete may have assembled it first; S3's state is the truth.
     if (await assembledAlready()) return recorded();
+    // Or an abort cancelled it meanwhile: answer what any later complete will.
+    const current = await ownUpload(db, claims, where);
+    if (!current || (current.upload_status !== 'pending' && !isAssembled(current))) notOpen(current);
     throw err;
   }
   return recorded();
