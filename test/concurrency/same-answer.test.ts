@@ -180,6 +180,8 @@ describe('first, repeated and parallel calls get the same answer', () => {
     for (const a of exports) assert.deepEqual(shape(a.body), shape(exports[0]!.body));
   });
 
+  // End to end, as rv/race5.mjs did; the overlap it needs (a delete while a copy writes the final
+  // key) is rare here, so test/edge/delete-race.test.ts is the reproduction that fails on the old code.
   it('20 admin deletes racing 20 confirms and claims, 6 rounds: every delete 200 with the same answer', async () => {
     const admin = await adminToken();
     for (let round = 0; round < 6; round++) {
