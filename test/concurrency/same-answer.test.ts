@@ -180,6 +180,24 @@ describe('first, repeated and parallel calls get the same answer', () => {
     for (const a of exports) assert.deepEqual(shape(a.body), shape(exports[0]!.body));
   });
 
+  it('20 parallel admin deletes of an open multipart upload and of a video with captions: all 200, same answer', async () => {
+    const admin = await adminToken();
+    const tok = await token(stack.secrets.sharedSecret, { scope: 'upload', sub: '4260', submissionid: 4260 });
+    const s = await sendMultipart(stack, tok, { assignmentid: 10, submissionid: 4260 }, videoBytes(17 * MIB));
+    const open = (await stack.edge.db.prepare('SELECT id FROM videos WHERE s3_key = ?').bind(finalKey(s.start.s3_key)).first<{ id: number }>())!;
+    const video = await uploadVideo(stack, { submissionid: 4261, sub: '4261' });
+    for (const language of ['en', 'fr', 'de']) assert.equal((await attach(video.token, 4261, video.videoid, language)).status, 201);
+    for (const id of [open.id, video.videoid]) {
+      const all = await answers(await burst(20, () => stack.edge.fetch(`/api/admin/videos/${id}`, { method: 'DELETE', token: admin })));
+      assert.deepEqual(tally(all), { 200: 20 }, JSON.stringify(all.find((a) => a.status !== 200)));
+      for (const a of all) assert.deepEqual(a.body, all[0]!.body);
+    }
+    assert.deepEqual(await captionRows(video.videoid), []);
+    assert.deepEqual(await captionObjects(video.key), []);
+    assert.equal((await multipartOp(stack, s, 'complete')).status, 404, 'the deleted upload cannot be completed');
+    await checkInvariants(stack);
+  });
+
   // End to end, as rv/race5.mjs did; the overlap it needs (a delete while a copy writes the final
   // key) is rare here, so test/edge/delete-race.test.ts is the reproduction that fails on the old code.
   it('20 admin deletes racing 20 confirms and claims, 6 rounds: every delete 200 with the same answer', async () => {
