@@ -206,7 +206,8 @@ multipart.post('/complete', requireToken('upload'), async (c) => {
     if (await assembledAlready()) return recorded();
     // Or an abort cancelled it meanwhile: answer what any later complete will.
     const current = await ownUpload(db, claims, where);
-    if (!current || (current.upload_status !== 'pending' && !isAssembled(current))) notOpen(current);
+    if (current && isAssembled(current)) return done();
+    if (!current || current.upload_status !== 'pending') notOpen(current);
     throw err;
   }
   return recorded();

@@ -89,7 +89,7 @@ export async function attachTrack(
       .bind(row.site, row.videoid, row.language, row.label, row.s3_key, row.file_size, row.created_timestamp,
         row.created_by, row.created_role, row.videoid, row.site, row.videoid, maxTracks),
     // Why a refused insert was refused, read in the same transaction.
-    db.prepare(`${ATTACHABLE}`).bind(row.videoid, row.site),
+    db.prepare(ATTACHABLE).bind(row.videoid, row.site),
   ]);
   const old = (removed!.results[0] as { id: number; s3_key: string } | undefined) ?? null;
   const created = inserted!.results[0] as CaptionRow | undefined;

@@ -9,6 +9,7 @@ import type { VideoRow } from './videos';
  *
  *   (insert) → pending ─confirm→ ready ─claim→ claimed ─(replaced)→ retired
  *              pending ─fail→ error          any ─remove→ deleted
+ *              pending, multipart, not assembled ─cancel→ error (`cancelled`)
  *
  * Each is one D1 batch (one transaction, serialised with every other write) whose statements
  * all carry the transition's own precondition, so parallel or repeated requests change a row
