@@ -58,7 +58,8 @@ describe('posters', () => {
     assert.equal((await errorOf(await post(other_jpeg))).code, 'POSTER_EXISTS', 'one poster per upload, written once');
     const confirm = await stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: staged.confirmBody });
     const { videoid } = (await confirm.json()) as { videoid: number };
-    assert.equal((await errorOf(await post(JPEG))).code, 'UPLOAD_NOT_PENDING', 'fixed once confirmed');
+    assert.equal((await errorOf(await post(other_jpeg))).code, 'UPLOAD_NOT_PENDING', 'fixed once confirmed');
+    assert.equal((await post(JPEG)).status, 200, 'the stored poster sent again gets the first answer');
 
     const key = staged.presign.s3_key.replace(/^uploads\//, 'videos/').replace(/[^/]+$/, 'poster.jpg');
     assert.ok(await exists(key));

@@ -45,6 +45,10 @@ async function targetVideo(db: D1Database, claims: UploadClaims | ViewClaims, vi
   return video;
 }
 
+function tooManyTracks(): ApiError {
+  return new ApiError('INVALID_REQUEST', `A video carries at most ${MAX_CAPTION_TRACKS} caption tracks.`, 'language');
+}
+
 function language(raw: unknown): string {
   const tag = typeof raw === 'string' ? canonicalLanguageTag(raw) : null;
   if (!tag) throw new ApiError('INVALID_REQUEST', 'language must be a BCP 47 language tag such as en, fr or pt-BR.', 'language');
@@ -84,10 +88,9 @@ captions.post('/captions', requireToken('upload', 'view'), async (c) => {
     throw new ApiError('INVALID_CAPTIONS', `This is not a valid WebVTT caption file: ${verdict.fault}${where}.`, verdict.fault);
   }
   const video = await targetVideo(c.env.DB, claims, videoid);
+  // A fast refusal before writing an object; attachTrack's insert is what holds the limit exactly.
   const existing = await tracksOf(c.env.DB, claims.iss, video.id);
-  if (existing.length >= MAX_CAPTION_TRACKS && !existing.some((t) => t.language === tag)) {
-    throw new ApiError('INVALID_REQUEST', `A video carries at most ${MAX_CAPTION_TRACKS} caption tracks.`, 'language');
-  }
+  if (existing.length >= MAX_CAPTION_TRACKS && !existing.some((t) => t.language.toLowerCase() === tag.toLowerCase())) throw tooManyTracks();
 
   const bytes = new Uint8Array(new TextEncoder().encode(body.vtt));
   const key = newCaptionKey(video.s3_key, tag);
@@ -95,15 +98,22 @@ captions.post('/captions', requireToken('upload', 'view'), async (c) => {
   const result = await attachTrack(c.env.DB, {
     site: claims.iss, videoid: video.id, language: tag, label, s3_key: key, file_size: bytes.length,
     created_timestamp: now, created_by: claims.sub, created_role: claims.role,
-  });
+  }, MAX_CAPTION_TRACKS);
   // The replaced file, or ours when the video went meanwhile: the sweep would not know either key.
   const orphans = [...(result.replaced ? [result.replaced.s3_key] : []), ...(result.attached ? [] : [key])];
   if (orphans.length > 0) await deleteObjects(s3, video.s3_bucket, orphans);
+  if (!result.attached && result.reason === 'too_many') throw tooManyTracks();
   if (!result.attached) throw new ApiError('VIDEO_DELETED', 'The video was deleted or replaced while its captions were saved.', 'videoid');
   const sign = await signPlaybackUrl(config.cdn, key, now + config.playbackUrlTtl, c.req.header('CF-Connecting-IP'));
   return respond<'POST /api/captions'>(c, { success: true, track: toTrack(result.row, sign), replaced_id: result.replaced?.id ?? null }, 201);
 });
 
+/**
+ * Removes the video's track of one language. Idempotent, as an HTTP DELETE is: when the video has
+ * no such track (a repeated or parallel delete removed it) the answer is the same 200, so every
+ * caller learns the one thing that matters, that the track is gone. Of parallel deletes only the
+ * one whose D1 delete returned the row deletes its object.
+ */
 captions.delete('/captions', requireToken('upload', 'view'), async (c) => {
   const { claims, s3 } = c.var;
   if (!mayEdit(claims)) throw new ApiError('FORBIDDEN', 'This token may watch the video but not change its captions.');
@@ -111,7 +121,6 @@ captions.delete('/captions', requireToken('upload', 'view'), async (c) => {
   const video = await targetVideo(c.env.DB, claims, queryInt(c.req.query('videoid'), 'videoid', 1, Number.MAX_SAFE_INTEGER));
   const tag = language(c.req.query('language'));
   const key = await detachTrack(c.env.DB, claims.iss, video.id, tag);
-  if (!key) throw new ApiError('NOT_FOUND', `This video has no ${tag} captions.`, 'language');
-  await deleteObjects(s3, video.s3_bucket, [key]);
+  if (key) await deleteObjects(s3, video.s3_bucket, [key]);
   return respond<'DELETE /api/captions'>(c, { success: true });
 });

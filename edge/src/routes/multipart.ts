@@ -10,7 +10,7 @@ import { finalKeyOf, stagingKeyOf } from '../services/object-keys';
 import { completeMultipart, headObject, listParts, presignParts, type PartToSign } from '../services/s3';
 import { openMultipartUpload } from '../services/upload-session';
 import { removeObjects } from '../services/video-objects';
-import { clearMultipartUploadId, fail, markAssembled, spendSignatures } from '../services/video-states';
+import { CANCELLED, cancel, clearMultipartUploadId, markAssembled, spendSignatures } from '../services/video-states';
 import { findOwnUpload, type VideoRow } from '../services/videos';
 
 /**
@@ -81,6 +81,15 @@ function requireOpen(video: VideoRow | null): VideoRow {
     throw new ApiError('UPLOAD_NOT_PENDING', `This upload is no longer open (${state}).`, 's3_key');
   }
   return video;
+}
+
+/** Cancelled by its uploader's abort (the row is the token's own: ownUpload). */
+const isCancelled = (video: VideoRow): boolean => video.upload_status === 'error' && video.error_message === CANCELLED;
+
+/** The reason a record that could not move on is not open (rows never return to open). */
+function notOpen(video: VideoRow | null): never {
+  requireOpen(video);
+  throw new ApiError('UPLOAD_NOT_PENDING', 'This upload is no longer open.', 's3_key');
 }
 
 /** The upload a body names ({@link MultipartUploadRequest}): the token's submission, by its staging key. */
@@ -154,20 +163,31 @@ multipart.post('/complete', requireToken('upload'), async (c) => {
   }
   const count = partCount(video.file_size!);
   const done = () => respond<'POST /api/multipart/complete'>(c, { success: true, s3_key: where.key, part_count: count });
-  if (video.upload_status === 'ready' || (video.upload_status === 'pending' && video.assembled_timestamp !== null)) return done();
+  const isAssembled = (v: VideoRow) => v.upload_status === 'ready' || (v.upload_status === 'pending' && v.assembled_timestamp !== null);
+  if (isAssembled(video)) return done();
+  /**
+   * S3 assembled the upload: 200 only if the record says so now (this call's markAssembled or a
+   * parallel one's); when an abort cancelled it first, the upload is not complete, and this call
+   * answers what a later one would (its object goes with the cancelled record).
+   */
+  const recorded = async (): Promise<Response> => {
+    if (await markAssembled(db, video.id, now)) return done();
+    const current = await ownUpload(db, claims, where);
+    if (current && isAssembled(current)) return done();
+    if (current) await removeObjects(s3, db, current);
+    return notOpen(current);
+  };
   /** S3 says the upload is gone: assembled already (by us, before a crash or in parallel) or aborted. */
   const assembledAlready = async (): Promise<boolean> => {
     const head = await headObject(s3, video.s3_bucket, where.key);
-    if (!head || head.size !== video.file_size) return false;
-    await markAssembled(db, video.id, now);
-    return true;
+    return head !== null && head.size === video.file_size;
   };
   // The record read above, not a second read: a parallel complete may assemble the upload in
   // between, and S3 (NoSuchUpload below) then says so rather than a stale "no longer open".
   const open = requireOpen(video);
   const parts = await listParts(s3, open.s3_bucket, where.key, open.multipart_upload_id!);
   if (!parts) {
-    if (await assembledAlready()) return done();
+    if (await assembledAlready()) return recorded();
     throw new ApiError('UPLOAD_NOT_PENDING', 'Storage no longer holds this upload; start again.', 's3_key');
   }
   const size = partSizeFor(open.file_size!);
@@ -183,19 +203,41 @@ multipart.post('/complete', requireToken('upload'), async (c) => {
     await completeMultipart(s3, open.s3_bucket, where.key, open.multipart_upload_id!, parts);
   } catch (err) {
     // A parallel complete may have assembled it first; S3's state is the truth.
-    if (await assembledAlready()) return done();
+    if (await assembledAlready()) return recorded();
+    // Or an abort cancelled it meanwhile: answer what any later complete will.
+    const current = await ownUpload(db, claims, where);
+    if (current && isAssembled(current)) return done();
+    if (!current || current.upload_status !== 'pending') notOpen(current);
     throw err;
   }
-  await markAssembled(db, open.id, now);
-  return done();
+  return recorded();
 });
 
+/**
+ * Cancels the upload and removes its parts. Idempotent: an upload this user already cancelled
+ * answers 200 again (its objects removed again, so every 200 means they are gone), so repeated
+ * and parallel aborts get the same answer. An abort that loses to a complete (S3 assembled the
+ * upload first) changes nothing and answers 409 `UPLOAD_NOT_PENDING`, as a later one would:
+ * the upload is complete and confirm or cleanup ends it.
+ */
 multipart.post('/abort', requireToken('upload'), async (c) => {
   const { config, now, claims, s3 } = c.var;
-  const video = await openUpload(c.env.DB, claims, target(await readJsonObject(c), claims));
-  // The record first: once it is `error` no confirm can make it ready; then its objects go.
-  await fail(c.env.DB, video.id, { message: 'cancelled', now, grace: config.abandonedGraceHours * 3600 });
-  await removeObjects(s3, c.env.DB, video);
-  await clearMultipartUploadId(c.env.DB, video.id, video.multipart_upload_id!);
+  const db = c.env.DB;
+  const where = target(await readJsonObject(c), claims);
+  let video = await ownUpload(db, claims, where);
+  if (!video || !isCancelled(video)) {
+    const open = requireOpen(video);
+    // The record first: once it is `error` no complete or confirm can move it on; then its objects go.
+    if (await cancel(db, open.id, { now, grace: config.abandonedGraceHours * 3600 })) {
+      video = open;
+    } else {
+      // Changed since the read: a parallel abort cancelled it (same answer) or a complete assembled it.
+      video = await ownUpload(db, claims, where);
+      if (!video || !isCancelled(video)) notOpen(video);
+    }
+  }
+  const cancelled = video!;
+  await removeObjects(s3, db, cancelled);
+  if (cancelled.multipart_upload_id) await clearMultipartUploadId(db, cancelled.id, cancelled.multipart_upload_id);
   return respond<'POST /api/multipart/abort'>(c, { success: true });
 });

@@ -5,9 +5,14 @@ import type { AppEnv } from '../http/app-env';
 import { ownSubmissionInQuery, requireToken } from '../http/auth';
 import { respond } from '../http/respond';
 import { finalKeyOf, posterKeyOf } from '../services/object-keys';
-import { putObject } from '../services/s3';
+import { headObject, putObject } from '../services/s3';
 import { releasePoster, reservePoster } from '../services/video-states';
-import { findOwnUpload } from '../services/videos';
+import { findOwnUpload, type VideoRow } from '../services/videos';
+
+/** Lower-case hex MD5, the form of a single PutObject's ETag. */
+async function md5Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest('MD5', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /**
  * POST /api/poster?submissionid=&s3_key=<staging key>, body: the JPEG the uploader drew from an
@@ -16,7 +21,10 @@ import { findOwnUpload } from '../services/videos';
  * pass through the worker. Accepted once per upload, for the token's own upload while it is
  * pending: D1 reserves the key first (video-states.ts reservePoster) and only the request that
  * reserved it writes the object, so the key is written once and, whatever races confirm, the
- * poster is as fixed as the video. A second poster answers 409 POSTER_EXISTS. If the write
+ * poster is as fixed as the video. A second, different poster answers 409 POSTER_EXISTS (or
+ * UPLOAD_NOT_PENDING once confirmed); the same image sent again once the first is stored answers
+ * 200 as the first did (a retry whose answer was lost). A copy sent in parallel while the first
+ * is still being written cannot tell yet and answers POSTER_EXISTS. If the write
  * fails after the reservation the video simply has no poster (the player shows none); the
  * object, if any, is deleted with the video (video-objects.ts, the cleanup sweep).
  */
@@ -41,16 +49,25 @@ poster.post('/', requireToken('upload'), async (c) => {
   }
   const video = await findOwnUpload(c.env.DB, claims.iss, claims.sub, submissionid, final);
   if (!video) throw new ApiError('UPLOAD_NOT_FOUND', 'There is no such upload for this token.', 's3_key');
-  if (video.upload_status !== 'pending') {
+  const done = () => respond<'POST /api/poster'>(c, { success: true, videoid: video.id });
+  /**
+   * Why this request may not write the poster — unless the poster stored is this very image
+   * (a repeat whose first answer was lost): then it answers what the first did. The stored
+   * object's ETag is the MD5 of the edge's own single PutObject.
+   */
+  const refuse = async (current: VideoRow | null): Promise<Response> => {
+    if (current?.poster_key && current.upload_status !== 'deleted' && current.upload_status !== 'error') {
+      const stored = await headObject(s3, current.s3_bucket, current.poster_key);
+      if (stored && stored.etag === (await md5Hex(bytes))) return done();
+    }
+    if (current?.upload_status === 'pending') throw new ApiError('POSTER_EXISTS', 'This upload already has its poster.', 's3_key');
     throw new ApiError('UPLOAD_NOT_PENDING', 'A poster can only be added while the video is being uploaded.', 's3_key');
-  }
-  if (video.poster_key) throw new ApiError('POSTER_EXISTS', 'This upload already has its poster.', 's3_key');
+  };
+  if (video.upload_status !== 'pending' || video.poster_key) return refuse(video);
   const key = posterKeyOf(video.s3_key);
   if (!(await reservePoster(c.env.DB, video.id, key))) {
     // Confirmed, cancelled or given its poster by another request since the read above.
-    const current = await findOwnUpload(c.env.DB, claims.iss, claims.sub, submissionid, final);
-    if (current?.upload_status === 'pending') throw new ApiError('POSTER_EXISTS', 'This upload already has its poster.', 's3_key');
-    throw new ApiError('UPLOAD_NOT_PENDING', 'A poster can only be added while the video is being uploaded.', 's3_key');
+    return refuse(await findOwnUpload(c.env.DB, claims.iss, claims.sub, submissionid, final));
   }
   try {
     await putObject(s3, video.s3_bucket, key, bytes, 'image/jpeg');
@@ -58,5 +75,5 @@ poster.post('/', requireToken('upload'), async (c) => {
     await releasePoster(c.env.DB, video.id, key);
     throw err;
   }
-  return respond<'POST /api/poster'>(c, { success: true, videoid: video.id });
+  return done();
 });

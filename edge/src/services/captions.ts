@@ -55,20 +55,27 @@ export async function captionKeysOf(db: D1Database, videoids: readonly number[])
 
 export type Attached =
   | { attached: true; row: CaptionRow; replaced: { id: number; s3_key: string } | null }
-  | { attached: false; replaced: { id: number; s3_key: string } | null };
+  | { attached: false; reason: 'video_gone' | 'too_many'; replaced: { id: number; s3_key: string } | null };
 
 /**
  * Makes `row` the video's track for its language in one transaction: the previous track of that
  * language is deleted (RETURNING its key, so of parallel replacements each removes a different
  * row and every replaced key is named to exactly one caller, who deletes its object) and the new
- * row is inserted only while the video is still attachable. `attached: false` means the video
- * was deleted or replaced meanwhile: the caller deletes the object it wrote (and any replaced one).
+ * row is inserted only while the video is still attachable AND has fewer than `maxTracks` tracks
+ * left after that delete — the count and the insert are one statement (as rate-limit.ts's
+ * slotStatement does for quotas), so however many attaches arrive at once the video never holds
+ * more than `maxTracks`. A replacement never trips the limit: its own language was deleted just
+ * before, in the same transaction; and a refused new language deleted nothing (it had no row).
+ * `attached: false` means the video was deleted or replaced meanwhile (`video_gone`) or already
+ * holds `maxTracks` other languages (`too_many`): the caller deletes the object it wrote (and any
+ * replaced one).
  */
 export async function attachTrack(
   db: D1Database,
   row: Omit<CaptionRow, 'id'>,
+  maxTracks: number,
 ): Promise<Attached> {
-  const [removed, inserted] = await db.batch([
+  const [removed, inserted, attachable] = await db.batch([
     db
       .prepare('DELETE FROM captions WHERE site = ? AND videoid = ? AND language = ? RETURNING id, s3_key')
       .bind(row.site, row.videoid, row.language),
@@ -76,14 +83,18 @@ export async function attachTrack(
       .prepare(
         `INSERT INTO captions (site, videoid, language, label, s3_key, file_size, created_timestamp, created_by, created_role)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (${ATTACHABLE})
+           AND (SELECT COUNT(*) FROM captions WHERE videoid = ?) < ?
          RETURNING *`,
       )
       .bind(row.site, row.videoid, row.language, row.label, row.s3_key, row.file_size, row.created_timestamp,
-        row.created_by, row.created_role, row.videoid, row.site),
+        row.created_by, row.created_role, row.videoid, row.site, row.videoid, maxTracks),
+    // Why a refused insert was refused, read in the same transaction.
+    db.prepare(ATTACHABLE).bind(row.videoid, row.site),
   ]);
   const old = (removed!.results[0] as { id: number; s3_key: string } | undefined) ?? null;
   const created = inserted!.results[0] as CaptionRow | undefined;
-  return created ? { attached: true, row: created, replaced: old } : { attached: false, replaced: old };
+  if (created) return { attached: true, row: created, replaced: old };
+  return { attached: false, reason: attachable!.results.length > 0 ? 'too_many' : 'video_gone', replaced: old };
 }
 
 /** Removes one track's row; returns its key (for the caller to delete) or null when there was none. */

@@ -159,18 +159,58 @@ export async function deleteObject(s3: S3Client, bucket: string, key: string): P
   }
 }
 
+/** Refused keys deleteObjects retries with one DELETE each (a race refuses the key or two being copied); more get one batch. */
+const DELETE_RETRY_SINGLY = 8;
+
 /**
- * Deletes up to 1000 keys in one call. Deleting a key that is already gone
- * counts as deleted (S3 semantics), which is what makes cleanup re-runnable.
+ * Deletes up to 1000 keys in one call (plus a retry of the keys it refuses, below). Deleting a
+ * key that is already gone counts as deleted (S3 semantics; a `NoSuchKey` some servers report
+ * per key too), which is what makes cleanup re-runnable and parallel deletes of one video give
+ * the same answer.
+ *
+ * Keys refused in the answer's `Errors` are asked once more: Ceph RGW refuses a key that a
+ * CopyObject is writing at that moment with a per-key `UnknownError`, which is what an admin
+ * delete racing a confirm's copy meets. Measured on RGW 16 (20 DeleteObjects of one video's keys
+ * racing 10 copies to its final key, 25 rounds): 205 of 500 refused the final key; asked again
+ * with DeleteObjects 6 of 73 were refused again, with a plain DELETE none of 205 (nor any of 150
+ * DELETEs racing the copies directly). So up to {@link DELETE_RETRY_SINGLY} refused keys are
+ * deleted one by one with DELETE; more than that (a refusal of the whole batch, not a race) get
+ * one more DeleteObjects, so a cron batch never turns into a thousand subrequests. `AccessDenied`
+ * is not asked again: it is the policy, not a race. `failed`: keys refused twice, with S3's code.
  */
 export async function deleteObjects(
   s3: S3Client,
   bucket: string,
   keys: readonly string[],
 ): Promise<{ deleted: Set<string>; failed: Map<string, string> }> {
-  const deleted = new Set<string>();
+  const refused = await deleteBatch(s3, bucket, keys);
+  const failed = new Map([...refused].filter(([, code]) => code === 'AccessDenied'));
+  const retry = [...refused.keys()].filter((key) => !failed.has(key));
+  if (retry.length > 0) console.warn('S3 DeleteObjects refused keys, asking again', JSON.stringify([...refused]));
+  if (retry.length > DELETE_RETRY_SINGLY) {
+    for (const [key, code] of await deleteBatch(s3, bucket, retry)) failed.set(key, code);
+  } else {
+    await Promise.all(
+      retry.map(async (key) => {
+        try {
+          await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+        } catch (err) {
+          if (err instanceof S3ServiceException && err.name === 'NoSuchKey') return;
+          console.error('S3 DeleteObject failed after DeleteObjects refused the key', key, err instanceof Error ? err.message : err);
+          failed.set(key, err instanceof S3ServiceException ? err.name : refused.get(key)!);
+        }
+      }),
+    );
+  }
+  // Quiet=false lists successes; some S3-compatible servers omit them, so "not failed" is the rule.
+  const deleted = new Set(keys.filter((key) => !failed.has(key)));
+  return { deleted, failed };
+}
+
+/** One DeleteObjects call: the keys it refused (a key already gone is not refused), code by key. */
+async function deleteBatch(s3: S3Client, bucket: string, keys: readonly string[]): Promise<Map<string, string>> {
   const failed = new Map<string, string>();
-  if (keys.length === 0) return { deleted, failed };
+  if (keys.length === 0) return failed;
   let result;
   try {
     result = await s3.send(
@@ -183,11 +223,9 @@ export async function deleteObjects(
     throw storageFailure('DeleteObjects', err);
   }
   for (const error of result.Errors ?? []) {
-    if (error.Key) failed.set(error.Key, error.Code ?? 'UnknownError');
+    if (error.Key && error.Code !== 'NoSuchKey') failed.set(error.Key, error.Code ?? 'UnknownError');
   }
-  // Quiet=false lists successes; some S3-compatible servers omit them, so "not failed" is the rule.
-  for (const key of keys) if (!failed.has(key)) deleted.add(key);
-  return { deleted, failed };
+  return failed;
 }
 
 // ---- the bucket itself: what /api/admin/health checks ------------------------

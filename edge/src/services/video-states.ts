@@ -9,6 +9,7 @@ import type { VideoRow } from './videos';
  *
  *   (insert) → pending ─confirm→ ready ─claim→ claimed ─(replaced)→ retired
  *              pending ─fail→ error          any ─remove→ deleted
+ *              pending, multipart, not assembled ─cancel→ error (`cancelled`)
  *
  * Each is one D1 batch (one transaction, serialised with every other write) whose statements
  * all carry the transition's own precondition, so parallel or repeated requests change a row
@@ -159,6 +160,26 @@ export async function fail(
        WHERE ${PENDING}`,
     )
     .bind(f.message, f.grace, f.now, f.uncount ? 1 : 0, id)
+    .run();
+  return changed(r) === 1;
+}
+
+/** What `multipart/abort` records; a row failed with it was cancelled by its own uploader. */
+export const CANCELLED = 'cancelled';
+
+/**
+ * pending multipart upload, not yet assembled → error (`cancelled`): the uploader's abort. Not
+ * once S3 assembled it (markAssembled cleared its upload id): from then the upload is complete
+ * and only confirm or cleanup ends it, so an abort racing a complete leaves exactly one outcome.
+ * Its objects are removed by the caller, as for `fail`.
+ */
+export async function cancel(db: D1Database, id: number, c: { now: number; grace: number }): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `UPDATE videos SET upload_status = 'error', error_message = ?, sweep_due = MAX(presign_expires + ?, ?)
+       WHERE ${PENDING} AND multipart_upload_id IS NOT NULL AND assembled_timestamp IS NULL`,
+    )
+    .bind(CANCELLED, c.grace, c.now, id)
     .run();
   return changed(r) === 1;
 }
