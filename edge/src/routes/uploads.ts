@@ -14,6 +14,7 @@ import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/
 import { logRefusal } from '../services/events';
 import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/container';
 import { parseMediaFacts } from '../http/media-request';
+import { checkedMedia } from '../media/checked-facts';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
 import { deleteObject, deleteObjects, readStart } from '../services/s3';
@@ -126,7 +127,9 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return refuse(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   }
 
-  const current = (await confirm(db, video, { size: head.size, md5, duration, media, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role })).row!;
+  // What the browser reported, set against the same first bytes: the bytes win (checked-facts.ts).
+  const facts = checkedMedia(head.first, container, { duration, media });
+  const current = (await confirm(db, video, { size: head.size, md5, duration: facts.duration, media: facts.media, now, grace: config.abandonedGraceHours * 3600 }, { user_role: claims.role })).row!;
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy
     // must not outlive it. (Cleanup's sweep removes it again in any case.)
