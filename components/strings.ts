@@ -81,6 +81,9 @@ export const STRINGS = {
   upload_success: 'Upload complete!',
   upload_success_hint: 'Save changes to hand in this video.',
   upload_timeleft: 'About {$a} left',
+  upload_unsaved: 'Uploaded, not saved yet',
+  upload_unsaved_hint: 'Save changes to hand in this video. Until then it is not your submission.',
+  upload_unsaved_lost: 'This video was uploaded but the form was never saved, so it is not handed in. Choose the file again, then save changes.',
   upload_uploading: 'Uploading {$a}',
   upload_validating: 'Checking your file…',
 
