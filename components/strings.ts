@@ -57,6 +57,8 @@ export const STRINGS = {
   upload_error_type: 'Only video files are allowed: {$a}',
   upload_error_unavailable: 'The storage service is not responding.',
   upload_error_unavailable_hint: 'Wait a few minutes, then retry.',
+  upload_error_unreadable: 'Your browser can no longer read the file: it changed, moved or was deleted after you chose it.',
+  upload_error_unreadable_hint: 'Choose it again once it is complete and no program is still writing to it.',
   upload_label: 'Video submission',
   upload_leave_confirm: 'Stop the upload and leave',
   upload_leave_keep: 'Keep uploading',
