@@ -269,6 +269,20 @@ describe('<s3v-uploader>: "current" is only a video handed in (review: a confirm
     return el;
   }
 
+  it('an upload finished on this page is "not saved yet" beside the saved video, until the form is saved', async () => {
+    const { el } = await render();
+    el.choose(await clip('new take.mp4'));
+    await until(() => el.phase === 'success', 'the upload');
+    // Another file, cancelled: the initial view again, with both videos.
+    el.choose(bigFile(200));
+    await until(() => Number(el.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0, 'bytes to flow');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.current .name')!.textContent).to.equal('old.mp4');
+    expect(el.shadowRoot!.querySelector('.unsaved .name')!.textContent).to.equal('new take.mp4');
+    expect(el.shadowRoot!.querySelector('.unsaved .hint')!.textContent).to.equal('Save changes to hand in this video. Until then it is not your submission.');
+  });
+
   it('an upload confirmed but never saved is "not saved yet", with what to do, and not "Current video"', async () => {
     const submissionid = unique();
     await uploadThroughApi(new File([MP4_HEAD, new Uint8Array(4096)], 'big2.mp4', { type: 'video/mp4' }), { submissionid });
