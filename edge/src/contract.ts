@@ -571,11 +571,15 @@ export type StatsPeriod = (typeof STATS_PERIODS)[number];
 
 export interface AdminStatsResponse {
   days: StatsPeriod;
-  /** Upload sessions started in the period. */
+  /** Upload sessions started in the period: successful + failed + pending, exactly. */
   total_uploads: number;
+  /** Confirmed (whatever became of the video since). */
   successful_uploads: number;
+  /** Ended without a video: failed, cancelled, abandoned, or deleted before it was confirmed. */
   failed_uploads: number;
-  /** successful / total, 0…1; null when nothing was uploaded. */
+  /** Still open: neither confirmed nor ended (counted in neither of the two above). */
+  pending_uploads: number;
+  /** successful / (successful + failed), 0…1: open sessions are not judged yet; null when none ended. */
   success_rate: number | null;
   /** Bytes of every current video (status ready, not replaced), whenever uploaded. */
   total_storage_bytes: number;
@@ -604,6 +608,10 @@ export interface AdminStatsResponse {
     filename: string | null;
     timestamp: string;
   }>;
+  /**
+   * Failure events by code: every refused request and failed attempt (upload_failure, playback_failure),
+   * retried ones included, so one upload may count many times. Not a count of failed uploads.
+   */
   error_breakdown: Array<{ error_code: string; count: number }>;
   /**
    * Current videos (as `ready_videos`) by where they play, as their uploaders read them;
