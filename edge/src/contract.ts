@@ -328,11 +328,16 @@ export interface ConfirmUploadRequest {
    * MD5s, `-`, the part count. Confirm refuses (CHECKSUM_MISMATCH) stored bytes that differ.
    */
   md5: string;
-  /** Seconds, as the browser read it from the file; absent when it could not. */
+  /**
+   * Seconds, as the browser read it from the file; absent when it could not. An MP4/MOV whose
+   * movie header lies in its first 4 KiB has the header's duration stored instead.
+   */
   duration?: number | null;
   /**
    * What the browser read from the file's header before sending (see {@link MediaFacts});
-   * absent when it could not read it. Stored for display only: nothing is decided on it.
+   * absent when it could not read it. Set against the stored object's first bytes
+   * (edge/src/media/checked-facts.ts: facts naming another container are not stored; an MP4's own
+   * header wins where it holds the figure), then stored for display only: nothing is decided on it.
    */
   media?: MediaFacts | null;
 }
