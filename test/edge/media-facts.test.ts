@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { AdminStatsResponse, AdminVideosResponse, MediaFacts, PlaybackUrlResponse, VideoStatusResponse, VideoSummaryResponse } from '../../edge/src/contract';
 import { countRows, errorOf, stageVideo, startStack, type Stack } from '../support/stack';
 import { isoBytes } from '../support/iso-bytes';
+import { matroskaBytes } from '../support/matroska-bytes';
 import { token } from '../support/tokens';
 
 let stack: Stack;
@@ -114,8 +115,8 @@ describe('confirm sets what the browser reported against the stored bytes (revie
     duration: 3599, faststart: null, playability: 'all',
   };
 
-  async function confirmReal(submissionid: number, duration: number, media: MediaFacts) {
-    const staged = await stageVideo(stack, { submissionid, sub: `${submissionid}`, bytes: REAL });
+  async function confirmReal(submissionid: number, duration: number, media: MediaFacts, file = { bytes: REAL, filename: 'clip.mp4', mimetype: 'video/mp4' }) {
+    const staged = await stageVideo(stack, { submissionid, sub: `${submissionid}`, ...file });
     const res = await stack.edge.fetch('/api/confirm-upload', { token: staged.token, body: { ...staged.confirmBody, duration, media } });
     assert.equal(res.status, 200, await res.clone().text());
     const { videoid } = (await res.json()) as { videoid: number };
@@ -143,5 +144,14 @@ describe('confirm sets what the browser reported against the stored bytes (revie
       container: 'mp4', video_codec: 'avc1', audio_codec: null, width: 320, height: 240, duration: 4, faststart: true, playability: 'all',
     });
     assert.equal(play.duration, 4);
+  });
+
+  it('a WebM: the header\'s duration and size win, and the browser\'s claimed codec family too', async () => {
+    const webm = matroskaBytes({ docType: 'webm', seconds: 4, width: 320, height: 240, videoCodec: 'V_VP8', audioCodec: 'A_VORBIS' });
+    const { play, status } = await confirmReal(522, 3599, LIE, { bytes: webm, filename: 'clip.webm', mimetype: 'video/webm' });
+    assert.deepEqual(play.media, {
+      container: 'webm', video_codec: 'V_VP8', audio_codec: 'A_VORBIS', width: 320, height: 240, duration: 4, faststart: null, playability: 'all',
+    });
+    assert.equal(status?.duration, 4);
   });
 });

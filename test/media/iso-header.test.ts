@@ -3,8 +3,11 @@ import { describe, it } from 'node:test';
 import { checkedMedia } from '../../edge/src/media/checked-facts';
 import { SNIFF_BYTES } from '../../edge/src/media/container';
 import { readIsoHeader } from '../../edge/src/media/iso-header';
+import { readMatroskaHeader } from '../../edge/src/media/matroska-header';
+import { sniffContainer } from '../../edge/src/media/container';
 import type { MediaFacts } from '../../edge/src/contract';
 import { isoBytes } from '../support/iso-bytes';
+import { matroskaBytes } from '../support/matroska-bytes';
 
 const first = (b: Buffer) => new Uint8Array(b.subarray(0, SNIFF_BYTES));
 
@@ -28,6 +31,24 @@ describe('readIsoHeader: the facts a fast-start MP4 holds in its first bytes', (
   });
   it('random bytes after ftyp: nothing', () => {
     assert.equal(readIsoHeader(new Uint8Array(32)), null);
+  });
+});
+
+describe('readMatroskaHeader: the facts a Matroska/WebM file holds in its first bytes', () => {
+  it('reads duration, the video track size and both codec IDs, and stops at the first Cluster', () => {
+    const bytes = first(matroskaBytes({ docType: 'webm', seconds: 3.008, width: 320, height: 240, videoCodec: 'V_VP9' }));
+    assert.equal(sniffContainer(bytes), 'webm');
+    assert.deepEqual(readMatroskaHeader(bytes), {
+      faststart: null, duration: 3.008, width: 320, height: 240, videoFormat: 'V_VP9', audioFormat: 'A_OPUS',
+    });
+  });
+  it('a header cut off by the end of the bytes gives what it holds', () => {
+    const whole = matroskaBytes({ docType: 'matroska', seconds: 2, width: 640, height: 360, videoCodec: 'V_MPEG4/ISO/AVC' });
+    const tracksAt = whole.indexOf(Buffer.from([0x16, 0x54, 0xae, 0x6b]));
+    const cut = readMatroskaHeader(new Uint8Array(whole.subarray(0, tracksAt + 20)));
+    assert.equal(cut?.duration, 2);
+    assert.equal(cut?.videoFormat, null);
+    assert.equal(cut?.width, null);
   });
 });
 
@@ -55,7 +76,14 @@ describe('checkedMedia: the bytes win over what the browser reported', () => {
     assert.equal(media.audio_codec, 'ac-3');
     assert.equal(media.playability, 'some');
   });
-  it('a Matroska file: the container is checked, the rest stays the browser\'s report with the edge\'s verdict', () => {
+  it('a WebM file: the header\'s duration and size, and a codec of another family replaced', () => {
+    const webm = first(matroskaBytes({ docType: 'webm', seconds: 4, width: 320, height: 240, videoCodec: 'V_AV1', audioCodec: null }));
+    assert.deepEqual(checkedMedia(webm, 'webm', { duration: 3599, media: LIE }), {
+      duration: 4,
+      media: { container: 'webm', video_codec: 'V_AV1', audio_codec: 'opus', width: 320, height: 240, duration: 4, faststart: null, playability: 'some' },
+    });
+  });
+  it('a Matroska file whose header is not in the bytes: the container is checked, the rest stays the browser\'s report with the edge\'s verdict', () => {
     const sent: MediaFacts = { ...LIE, container: 'webm', playability: 'none' };
     assert.deepEqual(checkedMedia(new Uint8Array(), 'webm', { duration: 3599, media: sent }), { duration: 3599, media: { ...sent, playability: 'all' } });
     assert.equal(checkedMedia(new Uint8Array(), 'matroska', { duration: 1, media: sent }).media, null);

@@ -1,7 +1,8 @@
 import type { MediaContainer, MediaFacts } from '../contract';
 import { audioFamily, videoFamily } from './codecs';
 import type { Container } from './container';
-import { readIsoHeader } from './iso-header';
+import { readIsoHeader, type IsoHeader } from './iso-header';
+import { readMatroskaHeader } from './matroska-header';
 import { verdictOf } from './playability';
 
 /**
@@ -11,9 +12,10 @@ import { verdictOf } from './playability';
  *
  * - The container is the sniffed one. Facts naming another container were not read from this
  *   object (the uploader reads the same bytes with the same sniffContainer), so none is kept.
- * - MP4/MOV: the movie header's duration, the first video track's size, moov-before-mdat and each
- *   track's sample entry replace the browser's figures wherever the bytes hold them; a codec
- *   whose family differs from the sample entry's is replaced by the sample entry's type.
+ * - MP4/MOV (iso-header.ts) and Matroska/WebM (matroska-header.ts): the header's duration, the
+ *   first video track's size, (MP4/MOV) moov-before-mdat and each track's codec replace the
+ *   browser's figures wherever the bytes hold them; a codec whose family differs from the
+ *   header's is replaced by the header's own identifier (`avc1`, `V_VP9`).
  * - The verdict is always recomputed from the kept facts (playability.ts), never the one sent.
  */
 
@@ -33,9 +35,16 @@ function audioAgrees(entry: string, reported: string | null): boolean {
   return audioFamily(entry) === audioFamily(reported);
 }
 
+/** The header's own facts, from the bytes held; null for AVI (its header is the browser's report). */
+function ownHeader(first: Uint8Array, sniffed: Container): IsoHeader | null {
+  if (sniffed === 'mp4' || sniffed === 'mov') return readIsoHeader(first);
+  if (sniffed === 'matroska' || sniffed === 'webm') return readMatroskaHeader(first);
+  return null;
+}
+
 export function checkedMedia(first: Uint8Array, sniffed: Container, reported: ReportedMedia): ReportedMedia {
   const container = CONTAINER_NAMES[sniffed];
-  const iso = sniffed === 'mp4' || sniffed === 'mov' ? readIsoHeader(first) : null;
+  const iso = ownHeader(first, sniffed);
   const duration = iso?.duration ?? reported.duration;
   const sent = reported.media;
   if (!sent || sent.container !== container) return { duration, media: null };

@@ -10,6 +10,7 @@
  * bytes is walked as far as the bytes go; a field not wholly inside them is not read.
  */
 
+/** What the edge reads itself from a container's header (this file for MP4/MOV, matroska-header.ts for MKV/WebM). */
 export interface IsoHeader {
   /** true: `moov` before `mdat`; false: `mdat` first; null: neither seen in the bytes. */
   faststart: boolean | null;
