@@ -17,6 +17,10 @@ describe('readIsoHeader: the facts a fast-start MP4 holds in its first bytes', (
       faststart: true, duration: 4, width: 320, height: 240, videoFormat: 'avc1', audioFormat: 'mp4a',
     });
   });
+  it('a phone\'s upright recording (a quarter-turn matrix) is as tall as it is shown', () => {
+    const header = readIsoHeader(first(isoBytes({ seconds: 4, width: 1920, height: 1080, portrait: true })));
+    assert.deepEqual([header?.width, header?.height], [1080, 1920]);
+  });
   it('moov at the end: only faststart false is known', () => {
     assert.deepEqual(readIsoHeader(first(isoBytes({ seconds: 4, width: 320, height: 240, faststart: false }))), {
       faststart: false, duration: null, width: null, height: null, videoFormat: null, audioFormat: null,

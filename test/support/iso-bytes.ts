@@ -21,10 +21,14 @@ function u32(...values: number[]): Buffer {
   return b;
 }
 
-function trak(handler: 'vide' | 'soun', format: string, width: number, height: number): Buffer {
+/** tkhd matrices (a b u / c d v / x y w; 16.16 but u, v, w 2.30): none, and a quarter turn. */
+const IDENTITY = u32(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
+const QUARTER_TURN = u32(0, 0x10000, 0, 0xffff0000, 0, 0, 0, 0, 0x40000000);
+
+function trak(handler: 'vide' | 'soun', format: string, width: number, height: number, portrait = false): Buffer {
   // tkhd v0: version/flags, creation, modification, track_ID, reserved, duration, reserved×2,
   // layer/alternate_group, volume/reserved, matrix (9×4), width, height (16.16).
-  const tkhd = box('tkhd', u32(0, 0, 0, 1, 0, 0, 0, 0, 0, 0), Buffer.alloc(36), u32(width * 65536, height * 65536));
+  const tkhd = box('tkhd', u32(0, 0, 0, 1, 0, 0, 0, 0, 0, 0), portrait ? QUARTER_TURN : IDENTITY, u32(width * 65536, height * 65536));
   const hdlr = box('hdlr', u32(0, 0), Buffer.from(handler, 'latin1'), u32(0, 0, 0), Buffer.from([0]));
   const entry = box(format, Buffer.alloc(70));
   const stsd = box('stsd', u32(0, 1), entry);
@@ -40,12 +44,14 @@ export interface IsoOptions {
   /** false: `mdat` before `moov` (moov at the end). */
   faststart?: boolean;
   mdatBytes?: number;
+  /** The video track turned a quarter (a phone held upright): `width` × `height` are the sensor's. */
+  portrait?: boolean;
 }
 
 export function isoBytes(o: IsoOptions): Buffer {
   const timescale = 1000;
   const mvhd = box('mvhd', u32(0, 0, 0, timescale, Math.round(o.seconds * timescale)), Buffer.alloc(80));
-  const traks = [trak('vide', o.videoFormat ?? 'avc1', o.width, o.height)];
+  const traks = [trak('vide', o.videoFormat ?? 'avc1', o.width, o.height, o.portrait)];
   if (o.audioFormat !== null) traks.push(trak('soun', o.audioFormat ?? 'mp4a', 0, 0));
   const moov = box('moov', mvhd, ...traks);
   const ftyp = box('ftyp', Buffer.from('isom', 'latin1'), u32(0x200), Buffer.from('isomiso2avc1mp41', 'latin1'));

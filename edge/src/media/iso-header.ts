@@ -79,13 +79,20 @@ function movieDuration(b: Uint8Array, mvhd: Box): number | null {
   return Math.round((raw / timescale) * 1000) / 1000;
 }
 
+/**
+ * The size as shown: `tkhd` width × height, turned by its matrix when that is a quarter turn
+ * (a = d = 0: how a phone marks a portrait recording), as players and the uploader's reader show it.
+ */
 function trackSize(b: Uint8Array, tkhd: Box): { width: number; height: number } | null {
   if (!has(b, tkhd.body, 4)) return null;
-  const at = tkhd.body + (b[tkhd.body] === 1 ? 88 : 76);
+  const matrix = tkhd.body + (b[tkhd.body] === 1 ? 52 : 40);
+  const at = matrix + 36;
   if (!has(b, at, 8)) return null;
   const width = Math.round(u32(b, at) / 65536);
   const height = Math.round(u32(b, at + 4) / 65536);
-  return width > 0 && height > 0 ? { width, height } : null;
+  if (width === 0 || height === 0) return null;
+  const quarterTurn = u32(b, matrix) === 0 && u32(b, matrix + 16) === 0;
+  return quarterTurn ? { width: height, height: width } : { width, height };
 }
 
 function handler(b: Uint8Array, mdia: Box): string | null {
