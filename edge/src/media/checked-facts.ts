@@ -1,7 +1,7 @@
 import type { MediaContainer, MediaFacts } from '../contract';
 import { audioFamily, videoFamily } from './codecs';
 import type { Container } from './container';
-import { readIsoHeader, type IsoHeader } from './iso-header';
+import { readIsoHeader, type HeaderFacts } from './iso-header';
 import { readMatroskaHeader } from './matroska-header';
 import { verdictOf } from './playability';
 
@@ -36,7 +36,7 @@ function audioAgrees(entry: string, reported: string | null): boolean {
 }
 
 /** The header's own facts, from the bytes held; null for AVI (its header is the browser's report). */
-function ownHeader(first: Uint8Array, sniffed: Container): IsoHeader | null {
+function ownHeader(first: Uint8Array, sniffed: Container): HeaderFacts | null {
   if (sniffed === 'mp4' || sniffed === 'mov') return readIsoHeader(first);
   if (sniffed === 'matroska' || sniffed === 'webm') return readMatroskaHeader(first);
   return null;

@@ -11,7 +11,7 @@
  */
 
 /** What the edge reads itself from a container's header (this file for MP4/MOV, matroska-header.ts for MKV/WebM). */
-export interface IsoHeader {
+export interface HeaderFacts {
   /** true: `moov` before `mdat`; false: `mdat` first; null: neither seen in the bytes. */
   faststart: boolean | null;
   /** Seconds, from `mvhd` (duration / timescale); null when absent, unknown (all ones) or 0. */
@@ -109,7 +109,7 @@ function sampleEntry(b: Uint8Array, mdia: Box): string | null {
 }
 
 /** The header's facts, each null where the bytes do not hold it; null when there is no `moov` in them. */
-export function readIsoHeader(b: Uint8Array): IsoHeader | null {
+export function readIsoHeader(b: Uint8Array): HeaderFacts | null {
   let faststart: boolean | null = null;
   let moov: Box | null = null;
   for (const box of boxes(b, 0, b.length)) {
@@ -120,7 +120,7 @@ export function readIsoHeader(b: Uint8Array): IsoHeader | null {
       break;
     }
   }
-  const header: IsoHeader = { faststart, duration: null, width: null, height: null, videoFormat: null, audioFormat: null };
+  const header: HeaderFacts = { faststart, duration: null, width: null, height: null, videoFormat: null, audioFormat: null };
   if (!moov) return faststart === null ? null : header;
   for (const box of boxes(b, moov.body, moov.end)) {
     if (box.type === 'mvhd') header.duration = movieDuration(b, box);

@@ -1,4 +1,4 @@
-import type { IsoHeader } from './iso-header';
+import type { HeaderFacts } from './iso-header';
 
 /**
  * What a Matroska/WebM file's header says about it, read from the bytes confirm already holds
@@ -93,10 +93,10 @@ function track(b: Uint8Array, entry: Element): Track {
 }
 
 /** The header's facts, each null where the bytes do not hold it; null when there is no Segment in them. */
-export function readMatroskaHeader(b: Uint8Array): IsoHeader | null {
+export function readMatroskaHeader(b: Uint8Array): HeaderFacts | null {
   const segment = [...elements(b, 0, b.length)].find((e) => e.id === ID.segment);
   if (!segment) return null;
-  const header: IsoHeader = { faststart: null, duration: null, width: null, height: null, videoFormat: null, audioFormat: null };
+  const header: HeaderFacts = { faststart: null, duration: null, width: null, height: null, videoFormat: null, audioFormat: null };
   for (const e of elements(b, segment.body, segment.end)) {
     if (e.id === ID.cluster) break;
     if (e.id === ID.info) {
