@@ -93,11 +93,22 @@ export class S3vDashboard extends S3vElement {
     return html`
       <div class="body ${stale ? 'stale' : ''}" aria-busy=${stale ? 'true' : 'false'}>
         <ul class="cards">
-          ${this.card('dashboard_uploads', formatNumber(s.total_uploads), this.t('dashboard_uploads_detail', formatNumber(s.failed_uploads)))}
+          ${this.card(
+            'dashboard_uploads',
+            formatNumber(s.total_uploads),
+            this.t('dashboard_uploads_detail', {
+              ok: formatNumber(s.successful_uploads),
+              failed: formatNumber(s.failed_uploads),
+              pending: formatNumber(s.pending_uploads),
+            }),
+          )}
           ${this.card(
             'dashboard_success_rate',
             s.success_rate === null ? '—' : formatPercent(s.success_rate),
-            this.t('dashboard_success_rate_detail', { ok: formatNumber(s.successful_uploads), total: formatNumber(s.total_uploads) }),
+            this.t('dashboard_success_rate_detail', {
+              ok: formatNumber(s.successful_uploads),
+              ended: formatNumber(s.successful_uploads + s.failed_uploads),
+            }),
           )}
           ${this.card('dashboard_storage', formatBytes(s.total_storage_bytes), this.t('dashboard_storage_detail', formatNumber(s.ready_videos)))}
           ${this.card(
@@ -113,6 +124,7 @@ export class S3vDashboard extends S3vElement {
         </ul>
         <section>
           <h3 id="errors-title">${this.t('dashboard_errors')}</h3>
+          <p class="muted">${this.t('dashboard_errors_hint')}</p>
           ${s.error_breakdown.length
             ? errorChart(s.error_breakdown, { code: this.t('dashboard_error_code'), count: this.t('dashboard_errors_count'), caption: this.t('dashboard_errors') })
             : html`<p class="muted">${this.t('dashboard_failures_none')}</p>`}

@@ -34,9 +34,28 @@ const INTERRUPTED: ShownProblem = { message: 'upload_error_interrupted', hint: '
 const CHECKSUM: ShownProblem = { message: 'upload_error_checksum', hint: 'upload_error_checksum_hint' };
 const FAILED: ShownProblem = { message: 'upload_error_failed' };
 
+/** How a file the browser can no longer read is logged. */
+export const FILE_UNREADABLE = 'FILE_UNREADABLE';
+
+/**
+ * The File API's errors for a picked file that cannot be read any more (File API §7.3.2): it changed
+ * on disk after it was picked (NotReadableError), or was moved or deleted (NotFoundError, as
+ * Chromium names it then). Reading it again fails the same way, so Retry cannot help: the student
+ * must pick it again.
+ */
+const UNREADABLE_NAMES = new Set(['NotReadableError', 'NotFoundError']);
+
+export function isUnreadableFile(cause: unknown): boolean {
+  const named = (e: unknown) => (e instanceof DOMException || e instanceof Error) && UNREADABLE_NAMES.has(e.name);
+  return named(cause) || (cause instanceof Error && named(cause.cause));
+}
+
 export function describeFailure(cause: unknown, limits: Limits): Failure {
   if (cause instanceof S3UploadError) return fromS3(cause, limits);
   if (cause instanceof EdgeError) return fromEdge(cause, limits);
+  if (isUnreadableFile(cause)) {
+    return { problem: { message: 'upload_error_unreadable', hint: 'upload_error_unreadable_hint' }, retryable: false, restart: true, code: FILE_UNREADABLE, status: 0 };
+  }
   return { problem: FAILED, retryable: true, restart: false, code: 'CLIENT_ERROR', status: 0 };
 }
 

@@ -5,7 +5,8 @@ import { EdgeError, isAbort, type Edge } from '../edge-client';
 import type { UploadCompleteDetail } from '../events';
 import { confirmUpload } from './confirm-upload';
 import { Patience } from './edge-retry';
-import { describeFailure } from './failure-messages';
+import { describeFailure, FILE_UNREADABLE, isUnreadableFile } from './failure-messages';
+import { S3UploadError } from './s3-errors';
 import { MultipartTransfer } from './multipart-upload';
 import type { GateOutcome } from './playability-gate';
 import { PostUpload } from './post-upload';
@@ -193,7 +194,11 @@ export class UploadController implements ReactiveController {
       this.io.completed(result);
     } catch (err) {
       if (!current() || isAbort(err)) return;
-      this.fail(job, err);
+      // Chromium sends a file changed on disk as a failed connection (ERR_UPLOAD_FILE_CHANGED):
+      // whether the file can still be read tells that from the network going.
+      const cause = err instanceof S3UploadError && err.kind === 'network' ? ((await unreadableFile(job.file)) ?? err) : err;
+      if (!current()) return;
+      this.fail(job, cause);
     }
   }
 
@@ -289,6 +294,9 @@ export class UploadController implements ReactiveController {
     }
     // Storage holds other bytes than this file's: resuming that upload would only assemble them again.
     if (code === 'CHECKSUM_MISMATCH') job.multipart?.forget();
+    // The file cannot be read any more: nothing of this upload can finish, so its multipart session
+    // is ended now (its parts removed, its quota slot freed) rather than left for cleanup.
+    if (code === FILE_UNREADABLE && job.multipart?.open) void job.multipart.abort().catch(() => undefined);
     this.set({ phase: 'error', file: job.file, problem, retryable });
   }
 
@@ -300,5 +308,15 @@ export class UploadController implements ReactiveController {
       retry_count: this.retries,
       ...event,
     });
+  }
+}
+
+/** The browser's error when the file can no longer be read (changed, moved, deleted); null when it can. */
+async function unreadableFile(file: Blob): Promise<unknown> {
+  try {
+    await file.slice(0, 1).arrayBuffer();
+    return null;
+  } catch (err) {
+    return isUnreadableFile(err) ? err : null;
   }
 }

@@ -31,7 +31,8 @@ export const uploaderStyles = css`
     letter-spacing: 0.03em;
     color: var(--s3v-muted);
   }
-  .current {
+  .current,
+  .unsaved {
     margin-bottom: 0.75rem;
   }
   .file {

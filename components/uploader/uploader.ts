@@ -19,11 +19,20 @@ import { allowedTypes, pickerAccept, typeNames, uploadLimit } from './validate';
 
 export { PROGRESS_RENDER_MS } from './render-throttle';
 
-/** The video the submission has now, as the page or the edge describes it. */
+/** A video as the page or the edge describes it. */
 interface CurrentVideo {
   filename: string;
   filesize: number | null;
   uploaded: string | null;
+}
+
+/**
+ * A video uploaded and confirmed but not handed in (not claimed): `receipt` when this page holds
+ * its receipt, so Save changes hands it in; `lost` when the page was left without saving, so the
+ * receipt is gone and only uploading it again can hand it in (cleanup deletes it in time).
+ */
+interface UnsavedVideo extends CurrentVideo {
+  saveable: boolean;
 }
 
 /**
@@ -54,7 +63,7 @@ export class S3vUploader extends S3vElement {
   @property({ attribute: 'multipart-threshold', type: Number }) multipartThreshold = MULTIPART_THRESHOLD;
 
   @state() private dragging = false;
-  /** The last upload finished here: it becomes "current" for the rest of this page's life. */
+  /** The last upload finished here: its receipt is in the form, handed in when the form is saved. */
   @state() private finished: CurrentVideo | null = null;
 
   @query('input[type=file]') private picker!: HTMLInputElement;
@@ -149,15 +158,31 @@ export class S3vUploader extends S3vElement {
       (await this.edge('GET /api/video', { query: { submissionid: this.submissionid }, signal })).video);
   }
 
+  /** The video handed in: the page's saved one, or the edge's claimed one. Never one merely uploaded. */
   private current(): CurrentVideo | null {
-    if (this.finished) return this.finished;
     if (this.currentFilename) {
       return { filename: this.currentFilename, filesize: this.currentFilesize, uploaded: this.currentUploaded || null };
     }
     const summary = this.existing.value;
-    return summary && summary.status === 'ready'
+    return summary && summary.status === 'ready' && summary.claimed
       ? { filename: summary.filename, filesize: summary.filesize, uploaded: summary.uploaded_at }
       : null;
+  }
+
+  /** An upload confirmed but not handed in: this page's last one, or (without one) the edge's unclaimed one. */
+  private unsaved(): UnsavedVideo | null {
+    if (this.finished) return { ...this.finished, saveable: true };
+    const summary = this.existing.value;
+    return !this.currentFilename && summary && summary.status === 'ready' && !summary.claimed
+      ? { filename: summary.filename, filesize: summary.filesize, uploaded: summary.uploaded_at, saveable: false }
+      : null;
+  }
+
+  private videoDetails(video: CurrentVideo): string {
+    return this.t('upload_current_details', {
+      size: video.filesize === null ? '' : formatBytes(video.filesize),
+      date: video.uploaded ? formatDate(video.uploaded, this) : '',
+    });
   }
 
   private completed(result: UploadCompleteDetail): void {
@@ -270,22 +295,28 @@ export class S3vUploader extends S3vElement {
     const picker = html`<button type="button" class="primary" data-focus @click=${this.openPicker}>
       ${current ? this.t('upload_replace') : this.t('upload_choose')}
     </button>`;
+    const unsaved = this.unsaved();
     return html`
       ${current
         ? html`
             <div class="current">
               <p class="label">${this.t('upload_current')}</p>
               <p class="name">${current.filename}</p>
-              <p class="muted">
-                ${this.t('upload_current_details', {
-                  size: current.filesize === null ? '' : formatBytes(current.filesize),
-                  date: current.uploaded ? formatDate(current.uploaded, this) : '',
-                })}
-              </p>
+              <p class="muted">${this.videoDetails(current)}</p>
             </div>
-            <p class="line">${this.t('upload_drop')} ${picker}</p>
           `
-        : html`<p class="line">${this.t('upload_drop')} ${picker}</p>`}
+        : nothing}
+      ${unsaved
+        ? html`
+            <div class="unsaved">
+              <p class="label">${this.t('upload_unsaved')}</p>
+              <p class="name">${unsaved.filename}</p>
+              <p class="muted">${this.videoDetails(unsaved)}</p>
+              <p class="hint">${this.t(unsaved.saveable ? 'upload_unsaved_hint' : 'upload_unsaved_lost')}</p>
+            </div>
+          `
+        : nothing}
+      <p class="line">${this.t('upload_drop')} ${picker}</p>
       <p class="muted">${accepted}</p>
       ${interrupted ? html`<p class="resume-offer">${this.t('upload_resume_offer', interrupted.name)}</p>` : nothing}
       ${cancelled ? html`<p class="muted">${this.t('upload_cancelled')}</p>` : nothing}

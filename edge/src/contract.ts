@@ -330,11 +330,16 @@ export interface ConfirmUploadRequest {
    * MD5s, `-`, the part count. Confirm refuses (CHECKSUM_MISMATCH) stored bytes that differ.
    */
   md5: string;
-  /** Seconds, as the browser read it from the file; absent when it could not. */
+  /**
+   * Seconds, as the browser read it from the file; absent when it could not. An MP4/MOV whose
+   * movie header lies in its first 4 KiB has the header's duration stored instead.
+   */
   duration?: number | null;
   /**
    * What the browser read from the file's header before sending (see {@link MediaFacts});
-   * absent when it could not read it. Stored for display only: nothing is decided on it.
+   * absent when it could not read it. Set against the stored object's first bytes
+   * (edge/src/media/checked-facts.ts: facts naming another container are not stored; an MP4's own
+   * header wins where it holds the figure), then stored for display only: nothing is decided on it.
    */
   media?: MediaFacts | null;
 }
@@ -573,11 +578,15 @@ export type StatsPeriod = (typeof STATS_PERIODS)[number];
 
 export interface AdminStatsResponse {
   days: StatsPeriod;
-  /** Upload sessions started in the period. */
+  /** Upload sessions started in the period: successful + failed + pending, exactly. */
   total_uploads: number;
+  /** Confirmed (whatever became of the video since). */
   successful_uploads: number;
+  /** Ended without a video: failed, cancelled, abandoned, or deleted before it was confirmed. */
   failed_uploads: number;
-  /** successful / total, 0…1; null when nothing was uploaded. */
+  /** Still open: neither confirmed nor ended (counted in neither of the two above). */
+  pending_uploads: number;
+  /** successful / (successful + failed), 0…1: open sessions are not judged yet; null when none ended. */
   success_rate: number | null;
   /** Bytes of every current video (status ready, not replaced), whenever uploaded. */
   total_storage_bytes: number;
@@ -606,6 +615,10 @@ export interface AdminStatsResponse {
     filename: string | null;
     timestamp: string;
   }>;
+  /**
+   * Failure events by code: every refused request and failed attempt (upload_failure, playback_failure),
+   * retried ones included, so one upload may count many times. Not a count of failed uploads.
+   */
   error_breakdown: Array<{ error_code: string; count: number }>;
   /**
    * Current videos (as `ready_videos`) by where they play, as their uploaders read them;

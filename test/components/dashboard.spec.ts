@@ -48,8 +48,15 @@ describe('<s3v-dashboard>', () => {
     const stats = (await api<AdminStatsResponse>(admin, '/api/admin/stats?days=30')).body;
     const cards = [...el.shadowRoot!.querySelectorAll('.card')].map((c) => c.textContent!.replace(/\s+/g, ' ').trim());
     expect(cards).to.have.length(5);
-    expect(cards[0]).to.contain('Total uploads').and.contain(String(stats.total_uploads));
-    expect(cards[1]).to.contain('Success rate').and.contain(`of ${stats.total_uploads} uploads`);
+    // Each figure says what it counts, and the parts add up (review: "30 · 1 failed" beside "50% · 15 of 30").
+    expect(cards[0]).to.contain('Uploads started').and.contain(String(stats.total_uploads)).and.contain(
+      `${stats.successful_uploads} completed, ${stats.failed_uploads} ended without a video, ${stats.pending_uploads} in progress`,
+    );
+    expect(stats.successful_uploads + stats.failed_uploads + stats.pending_uploads).to.equal(stats.total_uploads);
+    expect(cards[1]).to.contain('Success rate')
+      .and.contain(`${stats.successful_uploads} of the ${stats.successful_uploads + stats.failed_uploads} uploads that ended (those in progress not counted)`);
+    expect(textOf(el)).to.contain('Refusals and failed attempts by code')
+      .and.contain('retried ones included: this is not a count of failed uploads.');
     expect(cards[2]).to.contain('Total storage').and.contain(`${stats.ready_videos} videos stored`);
     const p = stats.playability;
     expect(cards[3]).to.contain('Where videos play').and.contain(`Every browser: ${p.all}`).and.contain(`Some browsers: ${p.some}`)
@@ -77,7 +84,7 @@ describe('<s3v-dashboard>', () => {
   it('draws failures by code as bars in a table a screen reader reads as rows', async () => {
     const el = await dashboard();
     const chart = el.shadowRoot!.querySelector('table.chart')!;
-    expect(chart.querySelector('caption')!.textContent).to.equal('Errors by code');
+    expect(chart.querySelector('caption')!.textContent).to.equal('Refusals and failed attempts by code');
     const row = [...chart.querySelectorAll('tbody tr')].find((tr) => tr.querySelector('th')!.textContent === code)!;
     expect(row, 'a row for the logged code').to.exist;
     expect(row.querySelector('th')!.getAttribute('scope')).to.equal('row');

@@ -187,9 +187,11 @@ describe('<s3v-uploader> against the edge and S3', () => {
     expect(failure.error_code).to.equal('RATE_LIMITED');
   });
 
-  it('without current-* attributes, asks the edge which video the submission has', async () => {
+  it('without current-* attributes, asks the edge which video the submission has handed in', async () => {
     const submissionid = unique();
-    await uploadThroughApi(await clip('earlier.mp4'), { submissionid });
+    const { receipt } = await uploadThroughApi(await clip('earlier.mp4'), { submissionid });
+    // Saved in Moodle: the edge's claim. (An upload never saved is not "current": see below.)
+    expect((await api(await devToken({ scope: 'claim', submissionid }), '/api/claim', { body: { receipt } })).status).to.equal(200);
     const token = await devToken({ scope: 'upload', submissionid });
     const el = await fixture<S3vUploader>(html`<s3v-uploader edge-url=${env().edgeUrl} token=${token} assignmentid="10" submissionid=${submissionid}></s3v-uploader>`);
     await until(() => el.shadowRoot!.querySelector('.current'), 'the current video');
@@ -253,5 +255,45 @@ describe('<s3v-uploader>: the types browsers report, and the edge\'s POST ceilin
     } finally {
       traffic.restore();
     }
+  });
+});
+
+describe('<s3v-uploader>: "current" is only a video handed in (review: a confirmed, unsaved upload shown as current)', () => {
+  async function pageFor(submissionid: number): Promise<S3vUploader> {
+    const token = await devToken({ scope: 'upload', sub: String(unique()), submissionid });
+    const el = await fixture<S3vUploader>(html`
+      <s3v-uploader edge-url=${env().edgeUrl} token=${token} assignmentid="10" submissionid=${submissionid}></s3v-uploader>
+    `);
+    // The edge's answer arrives after the first render.
+    await until(() => el.shadowRoot!.querySelector('.current, .unsaved'), 'the edge\'s video shown');
+    return el;
+  }
+
+  it('an upload finished on this page is "not saved yet" beside the saved video, until the form is saved', async () => {
+    const { el } = await render();
+    el.choose(await clip('new take.mp4'));
+    await until(() => el.phase === 'success', 'the upload');
+    // Another file, cancelled: the initial view again, with both videos.
+    el.choose(bigFile(200));
+    await until(() => Number(el.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0, 'bytes to flow');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.current .name')!.textContent).to.equal('old.mp4');
+    expect(el.shadowRoot!.querySelector('.unsaved .name')!.textContent).to.equal('new take.mp4');
+    expect(el.shadowRoot!.querySelector('.unsaved .hint')!.textContent).to.equal('Save changes to hand in this video. Until then it is not your submission.');
+  });
+
+  it('an upload confirmed but never saved is "not saved yet", with what to do, and not "Current video"', async () => {
+    const submissionid = unique();
+    await uploadThroughApi(new File([MP4_HEAD, new Uint8Array(4096)], 'big2.mp4', { type: 'video/mp4' }), { submissionid });
+    const el = await pageFor(submissionid);
+    expect(el.shadowRoot!.querySelector('.current')).to.equal(null);
+    const unsaved = el.shadowRoot!.querySelector('.unsaved')!;
+    expect(unsaved.querySelector('.name')!.textContent).to.equal('big2.mp4');
+    expect(textOf(el)).to.contain('Uploaded, not saved yet');
+    expect(textOf(el)).to.contain('so it is not handed in. Choose the file again, then save changes.');
+    expect(textOf(el)).not.to.contain('Current video');
+    expect(textOf(el)).to.contain('Choose a video');
+    await expect(el).to.be.accessible();
   });
 });

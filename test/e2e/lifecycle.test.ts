@@ -92,7 +92,7 @@ describe('a video submission from upload to deletion', () => {
     // Meanwhile the admin sees it in the figures and the table.
     const admin = await browser.newPage();
     await admin.goto(`${demo}/admin`);
-    const uploads = admin.locator('s3v-dashboard .card').filter({ hasText: 'Total uploads' });
+    const uploads = admin.locator('s3v-dashboard .card').filter({ hasText: 'Uploads started' });
     await uploads.waitFor();
     assert.equal(await uploads.locator('.card-value').innerText(), '1');
     assert.equal(await admin.locator('s3v-dashboard .card').filter({ hasText: 'Success rate' }).locator('.card-value').innerText(), '100%');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { AdminDeleteResponse, AdminStatsResponse, AdminVideosResponse } from '../../edge/src/contract';
-import { errorOf, startStack, uploadVideo, type Stack } from '../support/stack';
+import { errorOf, stageVideo, startStack, uploadVideo, type Stack } from '../support/stack';
 import { SITE, token } from '../support/tokens';
 
 let stack: Stack;
@@ -47,6 +47,38 @@ describe('admin stats', () => {
     assert.equal(s.recent_failures.length, 2);
     assert.equal(s.recent_failures[0]!.event_type, 'upload_failure');
   });
+  it('splits the uploads into completed, ended without a video and in progress, which add up (review: "30 · 1 failed", "50% · 15 of 30")', async () => {
+    const own = await startStack();
+    try {
+      const admin = await token(own.secrets.sharedSecret, { scope: 'admin' });
+      await uploadVideo(own, { submissionid: 1, sub: '1' });
+      await uploadVideo(own, { submissionid: 2, sub: '2' });
+      await stageVideo(own, { submissionid: 3, sub: '3' });
+      // Started in parts, then cancelled: ended without a video.
+      const upload = await token(own.secrets.sharedSecret, { scope: 'upload', sub: '4', submissionid: 4 });
+      const started = await own.edge.fetch('/api/multipart/start', {
+        token: upload, body: { assignmentid: 10, submissionid: 4, filename: 'a.mp4', filesize: 20 * 1024 * 1024, mimetype: 'video/mp4' },
+      });
+      const { s3_key } = (await started.json()) as { s3_key: string };
+      const aborted = await own.edge.fetch('/api/multipart/abort', { token: upload, body: { assignmentid: 10, submissionid: 4, s3_key } });
+      assert.equal(aborted.status, 200);
+      // A refused confirm is an event, not an upload: it changes none of the upload figures.
+      await own.edge.fetch('/api/confirm-upload', { token: upload, body: { assignmentid: 10, submissionid: 4, s3_key, filesize: 10, md5: '0'.repeat(32) } });
+
+      const s = (await (await own.edge.fetch('/api/admin/stats?days=7', { token: admin })).json()) as AdminStatsResponse;
+      assert.deepEqual(
+        { total: s.total_uploads, ok: s.successful_uploads, failed: s.failed_uploads, pending: s.pending_uploads },
+        { total: 4, ok: 2, failed: 1, pending: 1 },
+      );
+      assert.equal(s.successful_uploads + s.failed_uploads + s.pending_uploads, s.total_uploads);
+      // Over the uploads that ended: the one in progress is neither a success nor a failure yet.
+      assert.equal(s.success_rate, 2 / 3);
+      assert.ok(s.error_breakdown.some((e) => e.error_code === 'UPLOAD_NOT_PENDING'));
+    } finally {
+      await own.close();
+    }
+  });
+
   it('prices the storage from configuration', async () => {
     const big = await startStack({ PRICE_STORAGE_GB_MONTH: '10' });
     try {

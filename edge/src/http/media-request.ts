@@ -13,9 +13,10 @@ import { verdictOf } from '../media/playability';
 
 /**
  * The `media` of a confirm (ConfirmUploadRequest.media): what the student's browser read
- * from the file's header. Checked field by field — a browser can send anything — and then
- * stored for display only. The stored verdict is the edge's own, from the same table the
- * uploader used (playability.ts), not the one sent.
+ * from the file's header. Checked field by field here — a browser can send anything — then
+ * set against the stored object's own first bytes (media/checked-facts.ts), and stored for
+ * display only. The stored verdict is the edge's own, from the same table the uploader used
+ * (playability.ts), not the one sent.
  */
 
 const FIELDS = ['container', 'video_codec', 'audio_codec', 'width', 'height', 'duration', 'faststart', 'playability'] as const;

@@ -1,8 +1,9 @@
-import { canonicalVideoType, MAX_POST_BYTES, MAX_UPLOAD_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contract';
+import { canonicalVideoType, MAX_POST_BYTES, VIDEO_TYPE_NAMES, type UploadClaims } from '../contract';
 import { ApiError } from '../errors';
 import { extensionOf, isVideoExtension } from '../services/filenames';
 import type { Transport, UploadRequest } from '../services/upload-session';
 import { ownIdsInBody } from './auth';
+import { readableSize } from './readable-size';
 import { int, text, type Fields } from './validate';
 
 /**
@@ -20,8 +21,7 @@ export function parseUploadRequest(body: Fields, claims: UploadClaims, transport
   const filesize = int(body, 'filesize', 0, Number.MAX_SAFE_INTEGER);
   if (filesize < 1) throw new ApiError('INVALID_REQUEST', 'The file is empty.', 'filesize');
   if (filesize > claims.maxbytes) {
-    const limit = claims.maxbytes === MAX_UPLOAD_BYTES ? '5 GB' : `${Math.floor(claims.maxbytes / 1024 ** 2)} MB`;
-    throw new ApiError('FILE_TOO_LARGE', `The file is larger than this assignment's limit of ${limit}.`, 'filesize');
+    throw new ApiError('FILE_TOO_LARGE', `The file is larger than this assignment's limit of ${readableSize(claims.maxbytes)}.`, 'filesize');
   }
   const ext = extensionOf(filename);
   const mimetype = isVideoExtension(ext) ? canonicalVideoType(ext, reported) : null;

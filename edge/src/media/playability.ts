@@ -2,7 +2,7 @@
  * Where a file plays, from what its header says (container, video codec,
  * audio codec). Pure: one table, tested row by row (test/media/playability.test.ts).
  * The uploader shows it before sending; the edge stores its own verdict on the
- * facts the uploader sent (so every stored verdict follows this table).
+ * facts the uploader sent, once checked against the stored bytes (checked-facts.ts).
  *
  * "Current browsers" are the evergreen Chrome, Edge, Firefox and Safari (Moodle 4.5's own
  * list). Sources, checked for each row:

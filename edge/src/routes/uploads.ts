@@ -14,6 +14,7 @@ import { int, optionalNumber, readJsonObject, text, type Fields } from '../http/
 import { logRefusal } from '../services/events';
 import { containerFitsExtension, sniffContainer, SNIFF_BYTES } from '../media/container';
 import { parseMediaFacts } from '../http/media-request';
+import { checkedMedia } from '../media/checked-facts';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
 import { deleteObject, deleteObjects, readStart } from '../services/s3';
@@ -152,13 +153,22 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
     return settledOr(new ApiError('OBJECT_NOT_UPLOADED', 'The video has not reached storage yet; finish the upload first.', 's3_key'));
   }
 
-  const checked = { size: head.size, md5, duration, media, now, grace: config.abandonedGraceHours * 3600, lease: lease.token };
+  // What the browser reported, set against the same first bytes: the bytes win (checked-facts.ts).
+  const facts = checkedMedia(head.first, container, { duration, media });
+  const checked = {
+    size: head.size, md5, duration: facts.duration, media: facts.media, now, grace: config.abandonedGraceHours * 3600, lease: lease.token,
+  };
   const current = (await confirm(db, video, checked, { user_role: claims.role })).row!;
   if (current.upload_status === 'ready' && current.md5 !== md5) {
     // Only if this confirm's lease ran out while its copy was still running and another confirm
     // took over: its copy may have landed over that confirm's bytes. Say so loudly; the copy
     // deadline inside the lease is what keeps this from happening.
     console.error(`confirm: lease of video ${video.id} ran out during its copy; the final key may not hold md5 ${current.md5}`);
+  }
+  if (current.upload_status === 'pending') {
+    // This confirm's lease ran out and another confirm holds it now: that one's copy is the one
+    // that counts, so nothing of the final key is touched here.
+    throw new ApiError('CONFIRM_IN_PROGRESS', 'Another request is confirming this upload; ask again shortly.', 's3_key', { 'Retry-After': '5' });
   }
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy

@@ -21,9 +21,13 @@ export async function stats(
   const [uploads, stored, delivered, failures, breakdown] = await db.batch([
     db
       .prepare(
+        // Three parts that add up to the total: confirmed (whatever became of the video since),
+        // ended without a video (failed, cancelled, abandoned, or deleted before it was confirmed),
+        // and still open. The success rate is over the ended ones only.
         `SELECT COUNT(*) AS total,
                 SUM(CASE WHEN confirmed_timestamp IS NOT NULL THEN 1 ELSE 0 END) AS ok,
-                SUM(CASE WHEN upload_status = 'error' THEN 1 ELSE 0 END) AS failed
+                SUM(CASE WHEN confirmed_timestamp IS NULL AND upload_status <> 'pending' THEN 1 ELSE 0 END) AS failed,
+                SUM(CASE WHEN confirmed_timestamp IS NULL AND upload_status = 'pending' THEN 1 ELSE 0 END) AS pending
          FROM videos WHERE site = ? AND upload_timestamp >= ?`,
       )
       .bind(site, since),
@@ -74,7 +78,8 @@ export async function stats(
       )
       .bind(site, ...FAILURE_TYPES, since),
   ]);
-  const u = uploads!.results[0] as { total: number; ok: number | null; failed: number | null };
+  const u = uploads!.results[0] as { total: number; ok: number | null; failed: number | null; pending: number | null };
+  const ended = (u.ok ?? 0) + (u.failed ?? 0);
   const s = stored!.results[0] as { n: number; bytes: number; p_all: number | null; p_some: number | null; p_none: number | null; p_unknown: number | null };
   const counted = { all: s.p_all ?? 0, some: s.p_some ?? 0, none: s.p_none ?? 0, unknown: s.p_unknown ?? 0 };
   const d = delivered!.results[0] as { n: number | null; bytes: number };
@@ -86,7 +91,8 @@ export async function stats(
     total_uploads: u.total,
     successful_uploads: u.ok ?? 0,
     failed_uploads: u.failed ?? 0,
-    success_rate: u.total === 0 ? null : (u.ok ?? 0) / u.total,
+    pending_uploads: u.pending ?? 0,
+    success_rate: ended === 0 ? null : (u.ok ?? 0) / ended,
     total_storage_bytes: s.bytes,
     ready_videos: s.n,
     playbacks: d.n ?? 0,
