@@ -156,7 +156,7 @@ describe('<s3v-player>', () => {
     crypto.getRandomValues(junk);
     await uploadThroughApi(new File([MP4_HEAD, junk], 'broken.mp4', { type: 'video/mp4' }), { submissionid });
     const el = await player(submissionid);
-    await until(() => problem(el), 'the message', 20000);
+    await until(() => problem(el), 'the message');
     expect(problem(el)!.getAttribute('data-problem')).to.equal('damaged');
     expect(problem(el)!.querySelector('.message')!.textContent).to.equal('This video cannot be played: the file is damaged or is not a video.');
     expect(problem(el)!.querySelector('.hint')!.textContent).to.equal('Ask the student to export the video again and hand it in anew.');
@@ -169,7 +169,7 @@ describe('<s3v-player>', () => {
     const whole = await clip();
     await uploadThroughApi(new File([whole.slice(0, 600)], 'cut.mp4', { type: 'video/mp4' }), { submissionid });
     const el = await player(submissionid);
-    await until(() => problem(el), 'the message', 20000);
+    await until(() => problem(el), 'the message');
     expect(problem(el)!.getAttribute('data-problem')).to.equal('damaged');
   });
 
@@ -180,7 +180,7 @@ describe('<s3v-player>', () => {
     const riff = new TextEncoder().encode('RIFF\0\x10\0\0AVI LIST');
     await uploadThroughApi(new File([riff, junk], 'lecture.avi', { type: 'video/x-msvideo' }), { submissionid });
     const el = await player(submissionid);
-    await until(() => problem(el), 'the message', 20000);
+    await until(() => problem(el), 'the message');
     expect(problem(el)!.getAttribute('data-problem')).to.equal('format');
     expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video format not supported');
     expect(problem(el)!.querySelector('.hint')!.textContent).to.match(/^This browser plays: MP4, WebM/);
