@@ -6,7 +6,7 @@ import type { Playability } from '../../edge/src/contract';
 import { stageVideo } from '../support/stack';
 import { makePlayabilityFile, PLAYABILITY_CASES, type PlayabilityCase } from '../support/playability-files';
 import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests } from './support/browser';
+import { launchChromium, recordRequests, openPage } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir } from './support/fixtures';
 
@@ -46,7 +46,7 @@ const uploader = (page: Page) => page.locator('s3v-uploader');
 const phase = (page: Page, p: string) => page.locator(`s3v-uploader section[data-phase=${p}]`);
 
 async function studentPage(submission: number, query = ''): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   const requests = recordRequests(page);
   await page.goto(`${env.demo.url}/student?submission=${submission}${query}`);
   await uploader(page).locator('input[type=file]').waitFor({ state: 'attached' });
@@ -78,7 +78,7 @@ describe('the student learns where a video plays before it is sent', () => {
         await phase(page, 'error').waitFor();
         assert.match(await uploader(page).locator('[role=alert] .message').innerText(), /not a video/);
       } else if (verdict === 'all') {
-        await phase(page, 'success').waitFor({ timeout: 30000 });
+        await phase(page, 'success').waitFor();
         assert.equal(await uploader(page).locator('.playability').count(), 0);
         assert.equal(await storedPlayability(submission), 'all');
       } else {
@@ -91,7 +91,7 @@ describe('the student learns where a video plays before it is sent', () => {
         assert.match(text, /Most Compatible/);
         assert.match(text, /HandBrake/);
         await uploader(page).getByRole('button', { name: 'Upload anyway' }).click();
-        await phase(page, 'success').waitFor({ timeout: 30000 });
+        await phase(page, 'success').waitFor();
         assert.equal(await storedPlayability(submission), verdict);
       }
       if (verdict !== null) assert.equal(requests.filter(probeUrl).length, 1, 'fetched once, when the file was picked');
@@ -128,7 +128,7 @@ describe("the teacher's player says what happened instead of a silent black box"
   }
 
   async function teacher(submission: number): Promise<Page> {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     await page.goto(`${env.demo.url}/teacher?submission=${submission}`);
     return page;
   }
@@ -138,7 +138,7 @@ describe("the teacher's player says what happened instead of a silent black box"
   it('an HEVC MP4 (Debian\'s Chromium has no HEVC decoder): "the sound plays but … no picture"', async () => {
     await handInWithoutFacts(760, 'hevc-android.mp4');
     const page = await teacher(760);
-    await note(page).waitFor({ timeout: 30000 });
+    await note(page).waitFor();
     assert.match(await note(page).getAttribute('data-finding') ?? '', /^no-(picture|frame)$/);
     assert.match(await note(page).locator('.message').innerText(), /no picture/);
     assert.match(await note(page).locator('.hint').innerText(), /Download the file/);
@@ -153,7 +153,7 @@ describe("the teacher's player says what happened instead of a silent black box"
     await handInWithoutFacts(761, 'divx.avi');
     const page = await teacher(761);
     const said = page.locator('s3v-player .playability-note, s3v-player .problem');
-    await said.first().waitFor({ timeout: 30000 });
+    await said.first().waitFor();
     const text = await said.first().innerText();
     // Debian's Chromium refuses the AVI type outright (a media error, "format"); a browser that fetched it
     // and could not read it would get the no-metadata note. Either way: what happened, and what to do.
@@ -165,7 +165,7 @@ describe("the teacher's player says what happened instead of a silent black box"
   it('with the facts the uploader stored, the note comes before anyone presses play', async () => {
     // Submission 702 is the HEVC MP4 the student sent anyway, above.
     const page = await teacher(702);
-    await note(page).waitFor({ timeout: 30000 });
+    await note(page).waitFor();
     assert.match(await note(page).innerText(), /HEVC \(H\.265\)/);
     await page.close();
   });
@@ -177,7 +177,7 @@ describe("the teacher's player says what happened instead of a silent black box"
     await page.waitForFunction(() => {
       const video = document.querySelector('s3v-player')?.shadowRoot?.querySelector('video');
       return !!video && video.currentTime > 1.5;
-    }, undefined, { timeout: 30000 });
+    });
     assert.equal(await note(page).count(), 0);
     await page.close();
   });

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests } from './support/browser';
+import { launchChromium, recordRequests, openPage, handIn } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir, makeVideo } from './support/fixtures';
 
@@ -24,13 +24,7 @@ before(async () => {
   env = await startDemoStack();
   browser = await launchChromium();
   // A real video for the submission, handed in through the student's page.
-  const student = await browser.newPage();
-  await student.goto(`${env.demo.url}/student?submission=${SUBMISSION}`);
-  await student.locator('s3v-uploader input[type=file]').setInputFiles(makeVideo(dir));
-  await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
-  await student.getByRole('button', { name: 'Save changes' }).click();
-  await student.getByText('Your submission has been saved.').waitFor();
-  await student.close();
+  await handIn(browser, env.demo.url, SUBMISSION, makeVideo(dir));
 });
 
 after(async () => {
@@ -40,7 +34,7 @@ after(async () => {
 });
 
 async function teacherWithCdn(answer: 'refuse' | 'drop'): Promise<{ page: Page; requests: string[]; started: number }> {
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   const requests = recordRequests(page);
   await page.route(`${env.stack.cdn.url}/**`, (route) =>
     answer === 'drop'
@@ -61,7 +55,7 @@ const message = (page: Page) => page.locator('s3v-player [role=alert] .message')
 describe('the player under a failing CDN', () => {
   it('a CDN that refuses every URL: three renewals with backoff, then "Playback failed, try refreshing"', async () => {
     const { page, requests, started } = await teacherWithCdn('refuse');
-    await message(page).waitFor({ timeout: 30000 });
+    await message(page).waitFor();
     const elapsed = Date.now() - started;
     assert.equal(await message(page).innerText(), 'Playback failed, try refreshing');
     assert.equal(requests.filter((u) => u.includes('/api/playback-url')).length, 4, 'the first URL and three renewals');
@@ -79,7 +73,7 @@ describe('the player under a failing CDN', () => {
 
   it('a CDN that cannot be reached: "Check your connection" with Retry', async () => {
     const { page } = await teacherWithCdn('drop');
-    await message(page).waitFor({ timeout: 30000 });
+    await message(page).waitFor();
     assert.equal(await message(page).innerText(), 'Check your connection');
     await page.locator('s3v-player [role=alert]').getByRole('button', { name: 'Retry' }).waitFor();
     await page.close();

@@ -8,7 +8,7 @@ import type { AttachCaptionsRequest, VideoExtrasResponse } from '../../edge/src/
 import { devToken } from '../../local/demo/edge-dev';
 import { readLangFile } from '../../local/demo/lang';
 import { builtAmd } from './support/amd';
-import { launchChromium } from './support/browser';
+import { launchChromium, openPage, handIn } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir, makeVideo, textFile } from './support/fixtures';
 
@@ -86,16 +86,10 @@ describe('poster, download and captions for the teacher', () => {
     const clip = makeVideo(dir, NAME);
 
     // The student hands in the video (the uploader sends the poster it drew before confirming).
-    const student = await browser.newPage();
-    await student.goto(`${demo}/student?submission=${SUBMISSION}`);
-    await student.locator('s3v-uploader input[type=file]').setInputFiles(clip);
-    await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
-    await student.getByRole('button', { name: 'Save changes' }).click();
-    await student.getByText('Your submission has been saved.').waitFor();
-    await student.close();
+    await handIn(browser, demo, SUBMISSION, clip);
 
     // The teacher's page shows the poster before anyone presses play, loaded from the CDN.
-    const teacher = await browser.newPage();
+    const teacher = await openPage(browser);
     const posterLoaded = teacher.waitForResponse((r) => r.url().startsWith(`${cdn}/`) && new URL(r.url()).pathname.endsWith('/poster.jpg'));
     await teacher.goto(`${demo}/teacher?submission=${SUBMISSION}`);
     const poster = await posterLoaded;
@@ -184,7 +178,7 @@ describe('poster, download and captions for the teacher', () => {
     assert.equal(keys.results.length, 4);
     for (const { key } of keys.results) assert.ok(await exists(key), key);
 
-    const admin = await browser.newPage();
+    const admin = await openPage(browser);
     await admin.goto(`${demo}/admin/videos`);
     // The admin's table shows the poster beside the file, and the length as Moodle writes it.
     const thumbnail = admin.locator('s3v-admin-table tbody').getByRole('img', { name: NAME, exact: true });

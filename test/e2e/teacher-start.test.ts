@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Request } from 'playwright-core';
 import { builtAmd } from './support/amd';
-import { launchChromium } from './support/browser';
+import { launchChromium, openPage, handIn } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir, makeVideo } from './support/fixtures';
 
@@ -32,13 +32,7 @@ before(async () => {
   dir = fixtureDir();
   env = await startDemoStack();
   browser = await launchChromium();
-  const student = await browser.newPage();
-  await student.goto(`${env.demo.url}/student?submission=${SUBMISSION}`);
-  await student.locator('s3v-uploader input[type=file]').setInputFiles(makeVideo(dir));
-  await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
-  await student.getByRole('button', { name: 'Save changes' }).click();
-  await student.getByText('Your submission has been saved.').waitFor();
-  await student.close();
+  await handIn(browser, env.demo.url, SUBMISSION, makeVideo(dir));
 });
 
 after(async () => {
@@ -49,7 +43,7 @@ after(async () => {
 
 describe('the teacher page starts the video while Video.js loads', () => {
   it('asks for the playback URL, the extras and the shared chunks before the Video.js module has arrived, then plays with that URL', async () => {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     const requests: Request[] = [];
     page.on('request', (req) => requests.push(req));
     const seen = (test: (url: string) => boolean) => requests.some((r) => test(r.url()));
@@ -75,7 +69,7 @@ describe('the teacher page starts the video while Video.js loads', () => {
     await page.waitForFunction(() => {
       const video = document.querySelector('s3v-player')?.shadowRoot?.querySelector('video');
       return !!video && video.readyState >= 2;
-    }, undefined, { timeout: 30000 });
+    });
     const playbackUrls = requests.filter((r) => r.url().includes('/api/playback-url'));
     assert.equal(playbackUrls.length, 1, 'the player used the early answer rather than asking again');
     assert.equal(playbackUrls[0]!.headers().authorization?.startsWith('Bearer '), true);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
 import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests } from './support/browser';
+import { E2E_WAIT_MS, launchChromium, recordRequests, openPage } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir, makeVideo, paddedVideo, sparseFile, textFile } from './support/fixtures';
-import { holdParts } from './support/hold-parts';
+import { holdParts, watchPartsInPage } from './support/hold-parts';
+import { until, untilExpired } from './support/wait';
 
 /**
  * The student's page when things go wrong, through the demo page, the AMD
@@ -48,7 +49,7 @@ after(async () => {
 
 async function studentPage(query = '', on: DemoStack = env): Promise<{ page: Page; submissionid: number; requests: string[] }> {
   const submissionid = (nextSubmission += 1);
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   const requests = recordRequests(page);
   await page.goto(`${on.demo.url}/student?submission=${submissionid}${query}`);
   await page.locator('s3v-uploader button.primary').waitFor();
@@ -57,7 +58,7 @@ async function studentPage(query = '', on: DemoStack = env): Promise<{ page: Pag
 
 const uploader = (page: Page) => page.locator('s3v-uploader');
 /** Waits for the uploader to reach a phase (the section carries it as data-phase). */
-const phase = (page: Page, name: string, timeout = 10000) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
+const phase = (page: Page, name: string, timeout = E2E_WAIT_MS) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
 const receipt = (page: Page) => page.locator('input[name=s3video_receipt]').inputValue();
 const isS3Post = (url: string, method: string) => method === 'POST' && url.startsWith(env.stack.s3.endpoint);
 /** A multipart part: PUT to S3 with its number in the query. */
@@ -162,7 +163,7 @@ describe('the student page recovers', () => {
     }, 100);
     try {
       await uploader(page).locator('input[type=file]').setInputFiles(clip);
-      await phase(page, 'success', (PRESIGN_TTL_SECONDS + 20) * 1000);
+      await phase(page, 'success', PRESIGN_TTL_SECONDS * 1000 + E2E_WAIT_MS);
     } finally {
       clearInterval(watch);
     }
@@ -181,23 +182,40 @@ describe('the student page recovers', () => {
     await page.getByText('Your submission has been saved.').waitFor();
     await uploader(page).getByText('clip.mp4').waitFor();
 
-    const aborted: string[] = [];
-    page.on('requestfailed', (req) => {
-      if (partOf(req.url(), req.method())) aborted.push(req.failure()?.errorText ?? '');
+    // Every part PUT, and how it ended: a status, or the reason it failed.
+    const parts = new Map<Request, string>();
+    page.on('request', (req) => {
+      if (partOf(req.url(), req.method())) parts.set(req, 'in flight');
     });
+    page.on('requestfinished', async (req) => {
+      if (parts.has(req)) parts.set(req, String((await req.response())?.status()));
+    });
+    page.on('requestfailed', (req) => {
+      if (parts.has(req)) parts.set(req, req.failure()?.errorText ?? 'failed');
+    });
+    await watchPartsInPage(page);
     // 1 GiB: a multipart upload of 64 parts.
     await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'long-take.mp4', 1024 ** 3));
     const bar = uploader(page).getByRole('progressbar');
-    await page.waitForFunction(
-      () => Number(document.querySelector('s3v-uploader')!.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0,
-    );
+    // The click must find a part on its way, whatever the machine's speed: between parts the
+    // uploader may be hashing the next one with nothing on the wire. The check and the click run
+    // in one task in the page, so no request can end between them.
+    await page.waitForFunction(`(() => {
+      const root = document.querySelector('s3v-uploader').shadowRoot;
+      if (!(Number(root.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0) || window.s3vPartsInFlight() === 0) return false;
+      root.querySelector('button.danger').click();
+      return true;
+    })()`);
     assert.equal(await bar.getAttribute('aria-valuemax'), '100');
     const abort = page.waitForResponse((res) => res.url().endsWith('/api/multipart/abort'));
-    await uploader(page).getByRole('button', { name: 'Cancel' }).click();
     await uploader(page).getByText('Upload cancelled.').first().waitFor();
     assert.equal((await abort).status(), 200);
-    await page.waitForTimeout(300);
-    assert.ok(aborted.length > 0 && aborted.every((e) => e === 'net::ERR_ABORTED'), `parts in flight stopped: ${aborted}`);
+    // Not a pause "long enough": wait until every part PUT the page started has ended, then see how.
+    await page.waitForFunction('window.s3vPartsInFlight() === 0');
+    await until(() => [...parts.values()].every((end) => end !== 'in flight'), 'every part PUT to end');
+    const ends = [...parts.values()];
+    assert.ok(ends.length > 0 && ends.some((e) => e === 'net::ERR_ABORTED'), `parts in flight stopped: ${ends}`);
+    assert.ok(ends.every((e) => e === 'net::ERR_ABORTED' || e === '200'), `each part either stored before the click or stopped: ${ends}`);
     const record = await env.stack.edge.db
       .prepare("SELECT upload_status, multipart_upload_id FROM videos WHERE submissionid = ? AND filename = 'long-take.mp4'")
       .bind(submissionid)
@@ -236,7 +254,7 @@ describe('the student page recovers', () => {
     }, 100);
     try {
       await uploader(page).locator('input[type=file]').setInputFiles(paddedVideo(dir, 'seminar.mp4', 70 * 1024 ** 2));
-      await phase(page, 'success', (PRESIGN_TTL_SECONDS + 30) * 1000);
+      await phase(page, 'success', PRESIGN_TTL_SECONDS * 1000 + E2E_WAIT_MS);
     } finally {
       clearInterval(watch);
     }
@@ -252,7 +270,8 @@ describe('the student page recovers', () => {
 
   it('an expired token: renewed through the loader and Moodle’s AJAX, then the upload goes on', async () => {
     const { page, requests } = await studentPage('&token_lifetime=1');
-    await page.waitForTimeout(1500);
+    // The token the page was given has expired by its own exp: a condition, not a pause.
+    await untilExpired(await uploader(page).evaluate((el) => (el as unknown as { token: string }).token));
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
     await phase(page, 'success');
     assert.equal(requests.filter((u) => u.endsWith('/lib/ajax/service.php')).length, 1);
@@ -279,7 +298,7 @@ describe('S3’s own refusals', () => {
       return route.continue();
     });
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
-    await phase(page, 'success', 20000);
+    await phase(page, 'success');
     const retry = (await events(submissionid)).find((e) => e.event_type === 'upload_retry');
     assert.equal(retry?.error_code, 'S3:503:SlowDown');
     await page.close();

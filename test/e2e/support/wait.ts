@@ -1,0 +1,21 @@
+import { E2E_WAIT_MS } from './browser';
+
+/** Polls a condition seen from the test's side (requests recorded, rows in D1) until it holds, or fails naming it. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = E2E_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A token's own `exp` (seconds since the epoch), read from its payload. */
+export function expiryOf(token: string): number {
+  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp;
+}
+
+/** Waits until the token has expired as the edge judges it (`exp <= now`, the same clock on this machine). */
+export async function untilExpired(token: string): Promise<void> {
+  const exp = expiryOf(token);
+  await until(() => Date.now() >= exp * 1000, `the token to expire (exp ${exp})`, exp * 1000 - Date.now() + E2E_WAIT_MS);
+}
