@@ -7,6 +7,7 @@ import { stageVideo } from '../support/stack';
 import { makePlayabilityFile, PLAYABILITY_CASES, type PlayabilityCase } from '../support/playability-files';
 import { builtAmd } from './support/amd';
 import { launchChromium, recordRequests, openPage } from './support/browser';
+import { until } from './support/wait';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
 import { fixtureDir } from './support/fixtures';
 
@@ -142,10 +143,15 @@ describe("the teacher's player says what happened instead of a silent black box"
     assert.match(await note(page).getAttribute('data-finding') ?? '', /^no-(picture|frame)$/);
     assert.match(await note(page).locator('.message').innerText(), /no picture/);
     assert.match(await note(page).locator('.hint').innerText(), /Download the file/);
-    const logged = await env.stack.edge.db
-      .prepare("SELECT error_code FROM events WHERE event_type = 'playback_failure' AND submissionid = 760")
-      .all<{ error_code: string }>();
-    assert.ok(logged.results.some((r) => /^PARTIAL_NO_(PICTURE|FRAME)$/.test(r.error_code)), JSON.stringify(logged.results));
+    // The report goes out beside the note, not before it: wait for it rather than read at once.
+    let logged: string[] = [];
+    await until(async () => {
+      const rows = await env.stack.edge.db
+        .prepare("SELECT error_code FROM events WHERE event_type = 'playback_failure' AND submissionid = 760")
+        .all<{ error_code: string }>();
+      logged = rows.results.map((r) => r.error_code);
+      return logged.some((code) => /^PARTIAL_NO_(PICTURE|FRAME)$/.test(code));
+    }, 'PARTIAL_NO_PICTURE or PARTIAL_NO_FRAME to be reported');
     await page.close();
   });
 
