@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { builtAmd } from './support/amd';
-import { launchChromium, openPage } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo } from './support/fixtures';
+import { openPage } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo } from './support/fixtures';
 
 /**
  * Sizes and dates in the components read as Moodle's beside them (issue 9 §3):
@@ -13,6 +13,7 @@ import { fixtureDir, makeVideo } from './support/fixtures';
  * core/user_date (which asks the server, core_get_user_dates, as Moodle's does).
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -21,17 +22,12 @@ const SUBMISSION = 950;
 const NBSP = '\u00a0';
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession());
   clip = makeVideo(dir, 'lecture.mp4');
-  env = await startDemoStack();
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** Moodle's strftimedaydatetime in English as userdate() writes it (no leading zeros on the day and the hour), in UTC. */

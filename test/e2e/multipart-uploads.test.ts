@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
-import { builtAmd } from './support/amd';
-import { E2E_WAIT_MS, launchChromium, openPage } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, paddedVideo } from './support/fixtures';
+import { E2E_WAIT_MS, openPage } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { paddedVideo } from './support/fixtures';
 import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
 import { until } from './support/wait';
 import { RETRY_DELAYS_MS } from '../../components/uploader/multipart-upload';
@@ -24,6 +24,7 @@ const MIB = 1024 * 1024;
 const SIZE = 70 * MIB;
 const PARTS = 5;
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -31,17 +32,12 @@ let video: string;
 let nextSubmission = 700;
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   video = paddedVideo(dir, 'lecture.mp4', SIZE);
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const uploader = (page: Page) => page.locator('s3v-uploader');

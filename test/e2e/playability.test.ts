@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Playability } from '../../edge/src/contract';
 import { stageVideo } from '../support/stack';
 import { makePlayabilityFile, PLAYABILITY_CASES, type PlayabilityCase } from '../support/playability-files';
 import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests, openPage } from './support/browser';
+import { recordRequests, openPage } from './support/browser';
 import { until } from './support/wait';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir } from './support/fixtures';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
 
 /**
  * Issue 13 §1 in Chromium, through the demo pages and the AMD build Moodle loads:
@@ -19,6 +19,7 @@ import { fixtureDir } from './support/fixtures';
  * says what happened with an HEVC MP4 or a DivX AVI instead of a silent black box.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -26,21 +27,17 @@ let dir: string;
 let probeModule: string;
 
 before(async () => {
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   const meta = builtAmd();
   const holders = Object.entries(meta.modules).filter(([, m]) => m.inputs.some((i) => i.includes('node_modules/mediabunny/')));
   assert.equal(holders.length, 1, 'mediabunny lives in one module');
   probeModule = holders[0]![0];
   assert.ok(probeModule.endsWith('-lazy'));
   assert.ok(!Object.values(meta.modules).some((m) => m.deps.includes(probeModule)), 'no module loads it up front');
-  dir = fixtureDir();
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const uploader = (page: Page) => page.locator('s3v-uploader');

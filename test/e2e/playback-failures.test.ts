@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests, openPage, handIn } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo } from './support/fixtures';
+import { recordRequests, openPage, handIn } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo } from './support/fixtures';
 import { until } from './support/wait';
 
 /**
@@ -14,24 +13,20 @@ import { until } from './support/wait';
  * instead of hammering the edge.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
 const SUBMISSION = 300;
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
-  env = await startDemoStack();
-  browser = await launchChromium();
+  ({ env, browser, dir } = session = await openSession());
   // A real video for the submission, handed in through the student's page.
   await handIn(browser, env.demo.url, SUBMISSION, makeVideo(dir));
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function teacherWithCdn(answer: 'refuse' | 'drop'): Promise<{ page: Page; requests: string[]; started: number }> {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { E2E_WAIT_MS, launchChromium, openPage } from './support/browser';
+import { E2E_WAIT_MS, openPage } from './support/browser';
 import { until } from './support/wait';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo } from './support/fixtures';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo } from './support/fixtures';
 import { uploadVideo } from '../support/stack';
 
 /**
@@ -13,20 +14,17 @@ import { uploadVideo } from '../support/stack';
  * paused afterwards: the renewal may not take the decision back.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
 
 before(async () => {
   // 7 s URLs and the player's 5 s margin (EXPIRY_MARGIN_MS): any play after 2 s renews first.
-  env = await startDemoStack({ PLAYBACK_URL_TTL_SECONDS: '7' });
-  browser = await launchChromium();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession({ PLAYBACK_URL_TTL_SECONDS: '7' }));
 });
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** The player's own margin (components/player/playback.ts): a URL this close to its expiry is renewed before use. */

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Browser, Page } from 'playwright-core';
 import type { AttachCaptionsRequest, VideoExtrasResponse } from '../../edge/src/contract';
 import { devToken } from '../../local/demo/edge-dev';
 import { readLangFile } from '../../local/demo/lang';
-import { builtAmd } from './support/amd';
-import { launchChromium, openPage, handIn } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, textFile } from './support/fixtures';
+import { openPage, handIn } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo, textFile } from './support/fixtures';
 
 /**
  * Issue 13 §2–4 on the demo pages and the AMD build, in Chromium: a student hands in a real
@@ -21,6 +21,7 @@ import { fixtureDir, makeVideo, textFile } from './support/fixtures';
  * and the length, and the admin's delete takes the poster and the captions with the video.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -34,16 +35,11 @@ const SRT = '1\r\n00:00:01,000 --> 00:00:02,500\r\nGuten <i>Tag</i> & willkommen
 const SRT_AS_VTT = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nGuten <i>Tag</i> &amp; willkommen\n\n00:00:03.000 --> 00:00:05.000\nZweiter Satz\n';
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
-  env = await startDemoStack();
-  browser = await launchChromium();
+  ({ env, browser, dir } = session = await openSession());
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

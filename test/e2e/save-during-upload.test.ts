@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { builtAmd } from './support/amd';
-import { E2E_WAIT_MS, launchChromium, openPage } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, paddedVideo } from './support/fixtures';
+import { E2E_WAIT_MS, openPage } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo, paddedVideo } from './support/fixtures';
 import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
 
 /**
@@ -15,6 +14,7 @@ import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
  * look at the edge leaves the console clean.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -25,18 +25,13 @@ let nextSubmission = 900;
 const LARGE = 80 * 1024 ** 2;
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   small = makeVideo(dir, 'first.mp4');
   large = paddedVideo(dir, 'second.mp4', LARGE);
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const uploader = (page: Page) => page.locator('s3v-uploader');

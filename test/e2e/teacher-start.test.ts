@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Request } from 'playwright-core';
 import { builtAmd } from './support/amd';
-import { E2E_WAIT_MS, launchChromium, openPage, handIn } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo } from './support/fixtures';
+import { E2E_WAIT_MS, openPage, handIn } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo } from './support/fixtures';
 
 /**
  * The teacher's page does not wait for Video.js to ask for the video: the
@@ -15,6 +15,7 @@ import { fixtureDir, makeVideo } from './support/fixtures';
  * not after it arrives. The player then uses that one answer.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -24,21 +25,17 @@ const SUBMISSION = 410;
 const HOLD_LIMIT_MS = E2E_WAIT_MS;
 
 before(async () => {
+  ({ env, browser, dir } = session = await openSession());
   const meta = builtAmd();
   // Every chunk under the player module, however deep: RequireJS alone would find each level only as the one above arrives.
   const under = (name: string): string[] => meta.modules[name]!.deps.flatMap((dep) => [dep, ...under(dep)]);
   chunks = [...new Set(under('player-lazy'))];
   assert.ok(chunks.length > 0, 'the player module has shared chunks');
-  dir = fixtureDir();
-  env = await startDemoStack();
-  browser = await launchChromium();
   await handIn(browser, env.demo.url, SUBMISSION, makeVideo(dir));
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 describe('the teacher page starts the video while Video.js loads', () => {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
-import { builtAmd } from './support/amd';
-import { E2E_WAIT_MS, launchChromium, recordRequests, openPage } from './support/browser';
+import { E2E_WAIT_MS, recordRequests, openPage } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, paddedVideo, sparseFile, textFile } from './support/fixtures';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo, paddedVideo, sparseFile, textFile } from './support/fixtures';
 import { holdParts, watchPartsInPage } from './support/hold-parts';
 import { until, untilExpired } from './support/wait';
 
@@ -24,6 +23,7 @@ import { until, untilExpired } from './support/wait';
  */
 const PRESIGN_TTL_SECONDS = 15;
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let expiring: DemoStack;
 let browser: Browser;
@@ -32,19 +32,14 @@ let clip: string;
 let nextSubmission = 500;
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   clip = makeVideo(dir);
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
   expiring = await startDemoStack({ UPLOAD_URL_TTL_SECONDS: String(PRESIGN_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
   await expiring?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function studentPage(query = '', on: DemoStack = env): Promise<{ page: Page; submissionid: number; requests: string[] }> {
@@ -207,18 +202,20 @@ describe('the student page recovers', () => {
     await watchPartsInPage(page);
     // 1 GiB: a multipart upload of 64 parts.
     await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'long-take.mp4', 1024 ** 3));
-    const bar = uploader(page).getByRole('progressbar');
+    const abort = page.waitForResponse((res) => res.url().endsWith('/api/multipart/abort'));
     // The click must find a part on its way, whatever the machine's speed: between parts the
     // uploader may be hashing the next one with nothing on the wire. The check and the click run
-    // in one task in the page, so no request can end between them.
-    await page.waitForFunction(`(() => {
+    // in one task in the page, so no request can end between them; the bar is read there too,
+    // as the click takes it away.
+    const shown = await page.waitForFunction(`(() => {
       const root = document.querySelector('s3v-uploader').shadowRoot;
-      if (!(Number(root.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0) || window.s3vPartsInFlight() === 0) return false;
+      const bar = root.querySelector('[role=progressbar]');
+      if (!(Number(bar?.getAttribute('aria-valuenow')) > 0) || window.s3vPartsInFlight() === 0) return false;
+      const max = bar.getAttribute('aria-valuemax');
       root.querySelector('button.danger').click();
-      return true;
+      return { max };
     })()`);
-    assert.equal(await bar.getAttribute('aria-valuemax'), '100');
-    const abort = page.waitForResponse((res) => res.url().endsWith('/api/multipart/abort'));
+    assert.deepEqual(await shown.jsonValue(), { max: '100' });
     await uploader(page).getByText('Upload cancelled.').first().waitFor();
     assert.equal((await abort).status(), 200);
     // Not a pause "long enough": wait until every part PUT the page started has ended, then see how.
