@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AdminStatsResponse, AdminVideosResponse, MediaFacts, PlaybackUrlResponse, VideoSummaryResponse } from '../../edge/src/contract';
-import { countRows, errorOf, stageVideo, startStack, type Stack } from '../support/stack';
+import { countRows, errorOf, stageVideo } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { token } from '../support/tokens';
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 const HEVC_MOV: MediaFacts = {
   container: 'mov', video_codec: 'hvc1.2.4.L120.90', audio_codec: 'mp4a.40.2', width: 1920, height: 1080,

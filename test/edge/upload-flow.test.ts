@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
-import { countRows, errorOf, finalKey, md5Hex, postToS3, startStack, type Stack } from '../support/stack';
+import { countRows, errorOf, finalKey, md5Hex, postToS3, startStack } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { SITE, token } from '../support/tokens';
 import { verifyCloudFrontUrl, verifyHs256 } from '../support/verify';
 import { videoBytes } from '../support/video-bytes';
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 const request = (overrides: Record<string, unknown> = {}) => ({
   assignmentid: 10,
