@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startAll, type Running } from '../../local/start';
 import { builtAmd, videojsModules } from './support/amd';
 import { launchChromium, recordRequests, openPage } from './support/browser';
-import { freePort } from './support/demo-stack';
+import { holdFreePort } from '../support/ports';
 import { fixtureDir, makeVideo } from './support/fixtures';
 
 /**
@@ -42,8 +42,13 @@ before(async () => {
   clip = makeVideo(dir, 'clip.mp4', 12);
   // The local S3 the test run started (or a developer's): found through its own state folder.
   process.env.S3VIDEO_S3_STATE_DIR ??= join(ROOT, '.local');
+  // wrangler dev (and its inspector) take a port number, not 0: four chosen free and distinct
+  // (held together while chosen), released for the stack to bind.
+  const held = await Promise.all([holdFreePort(), holdFreePort(), holdFreePort(), holdFreePort()]);
+  await Promise.all(held.map((h) => h.release()));
+  const [edge, cdn, demo, inspector] = held.map((h) => h.port) as [number, number, number, number];
   running = await startAll({
-    ports: { s3: Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:7480').port), edge: await freePort(), cdn: await freePort(), demo: await freePort(), inspector: await freePort() },
+    ports: { s3: Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:7480').port), edge, cdn, demo, inspector },
     stateDir: join(dir, 'state'),
     quiet: true,
     vars: { PLAYBACK_URL_TTL_SECONDS: String(PLAYBACK_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' },

@@ -1,24 +1,6 @@
-import { createServer } from 'node:net';
 import { startDemo, type RunningDemo } from '../../../local/demo/server';
+import { holdFreePort } from '../../support/ports';
 import { startStack, type Stack } from '../../support/stack';
-
-/** A port the kernel chose, listened on until `release()`: held, not merely seen free once. */
-export async function holdFreePort(): Promise<{ port: number; release(): Promise<void> }> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as { port: number };
-  return { port, release: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** A port free at this moment, for a server that cannot be handed a held one (wrangler dev). */
-export async function freePort(): Promise<number> {
-  const held = await holdFreePort();
-  await held.release();
-  return held.port;
-}
 
 export interface DemoStack {
   stack: Stack;
