@@ -90,6 +90,7 @@ describe('a video submission from upload to deletion', () => {
     const teacher = await openPage(browser);
     const teacherRequests = recordRequests(teacher);
     await teacher.goto(`${demo}/teacher?submission=${submission}`);
+    await teacher.locator('s3v-player .vjs-big-play-button').waitFor();
     // The teacher pauses once playback passes 1.5 s: pressed in the page's own task as it passes,
     // not by a click from here that a busy machine can deliver seconds later (it once let the clip
     // play to its end, leaving nothing to resume into). Plain JS: see hold-parts.ts.
