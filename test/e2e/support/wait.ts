@@ -9,9 +9,15 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
   }
 }
 
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number; exp: number };
+
 /** A token's own `exp` (seconds since the epoch), read from its payload. */
-export function expiryOf(token: string): number {
-  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp;
+export const expiryOf = (token: string): number => claimsOf(token).exp;
+
+/** How long a token was issued for, in seconds (`exp - iat`). */
+export function lifetimeOf(token: string): number {
+  const { iat, exp } = claimsOf(token);
+  return exp - iat;
 }
 
 /** Waits until the token has expired as the edge judges it (`exp <= now`, the same clock on this machine). */
