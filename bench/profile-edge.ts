@@ -9,13 +9,13 @@
  *   - self time by function, the top BENCH_PROFILE_TOP, grouped by function and file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { load } from './load';
 import { buildBenchWorker, prepareEdge, ROUTES, type Route } from './edge-throughput';
 import type { BenchResult } from './module';
+import { freePort } from '../test/support/ports';
 
 const REQUESTS = Number(process.env.BENCH_PROFILE_REQUESTS ?? 300);
 const TOP = Number(process.env.BENCH_PROFILE_TOP ?? 15);
@@ -25,16 +25,6 @@ const OUT = join(ROOT, '.local/profiles');
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 /** A minimal CDP session: send(method, params) → result. */
 async function devtools(port: number) {

@@ -73,7 +73,9 @@ export async function startWorkerDev(o: {
   child.stderr!.on('data', keep);
   const url = `http://127.0.0.1:${o.port}`;
   try {
-    await waitFor(`${url}/api/ping`, child, () => log, 60_000);
+    // wrangler bundles the worker and starts workerd first: on 2 cores busy with other work that
+    // has taken over a minute. The wait ends as soon as the worker answers (or wrangler exits).
+    await waitFor(`${url}/api/ping`, child, () => log, 180_000);
   } catch (err) {
     await stopChild(child);
     throw err;

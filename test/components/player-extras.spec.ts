@@ -146,7 +146,7 @@ describe('<s3v-player> download', () => {
     const riff = new TextEncoder().encode('RIFF\0\x10\0\0AVI LIST');
     await uploadThroughApi(new File([riff, junk], 'lecture.avi', { type: 'video/x-msvideo' }), { submissionid });
     const el = await player(submissionid);
-    const alert = await until(() => root(el).querySelector('[role=alert][data-problem=format]'), 'the message', 20000);
+    const alert = await until(() => root(el).querySelector('[role=alert][data-problem=format]'), 'the message');
     expect([...alert.querySelectorAll('.hint')].map((p) => p.textContent)).to.include(STRINGS.player_download_hint);
     const button = alert.querySelector<HTMLButtonElement>('button.download')!;
     expect(button.textContent!.trim()).to.equal(STRINGS.player_download);

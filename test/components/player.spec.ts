@@ -104,9 +104,12 @@ describe('<s3v-player>', () => {
 
     await until(() => video.currentSrc !== refused && video.currentSrc !== original && video.readyState >= 1, 'a new URL');
     await until(() => Math.abs(video.currentTime - position) < 0.5, `the position ${position} s back`);
+    // Where playback went on from, read by the media element's own first report rather than by
+    // a poll that a busy machine may run seconds late (the video plays on meanwhile).
+    const resumedAt = new Promise<number>((resolve) => video.addEventListener('timeupdate', () => resolve(video.currentTime), { once: true }));
     await el.videojs!.play();
     await until(() => video.currentTime > position + 0.3 && !video.paused, 'playback on the new URL');
-    expect(video.currentTime).to.be.lessThan(position + 3);
+    expect(await resumedAt).to.be.within(position - 0.5, position + 3);
     expect(new URL(video.currentSrc).searchParams.get('Signature')).to.not.equal(null);
     expect(problem(el)).to.equal(null);
 
@@ -156,7 +159,7 @@ describe('<s3v-player>', () => {
     crypto.getRandomValues(junk);
     await uploadThroughApi(new File([MP4_HEAD, junk], 'broken.mp4', { type: 'video/mp4' }), { submissionid });
     const el = await player(submissionid);
-    await until(() => problem(el), 'the message', 20000);
+    await until(() => problem(el), 'the message');
     expect(problem(el)!.getAttribute('data-problem')).to.equal('damaged');
     expect(problem(el)!.querySelector('.message')!.textContent).to.equal('This video cannot be played: the file is damaged or is not a video.');
     expect(problem(el)!.querySelector('.hint')!.textContent).to.equal('Ask the student to export the video again and hand it in anew.');
@@ -169,7 +172,7 @@ describe('<s3v-player>', () => {
     const whole = await clip();
     await uploadThroughApi(new File([whole.slice(0, 600)], 'cut.mp4', { type: 'video/mp4' }), { submissionid });
     const el = await player(submissionid);
-    await until(() => problem(el), 'the message', 20000);
+    await until(() => problem(el), 'the message');
     expect(problem(el)!.getAttribute('data-problem')).to.equal('damaged');
   });
 
@@ -180,7 +183,7 @@ describe('<s3v-player>', () => {
     const riff = new TextEncoder().encode('RIFF\0\x10\0\0AVI LIST');
     await uploadThroughApi(new File([riff, junk], 'lecture.avi', { type: 'video/x-msvideo' }), { submissionid });
     const el = await player(submissionid);
-    await until(() => problem(el), 'the message', 20000);
+    await until(() => problem(el), 'the message');
     expect(problem(el)!.getAttribute('data-problem')).to.equal('format');
     expect(problem(el)!.querySelector('.message')!.textContent).to.equal('Video format not supported');
     expect(problem(el)!.querySelector('.hint')!.textContent).to.match(/^This browser plays: MP4, WebM/);

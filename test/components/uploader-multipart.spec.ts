@@ -125,7 +125,11 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
   it('sends a 40 MiB file as three parts straight to S3, completes, confirms, and the object is whole', async () => {
     const { el, input, submissionid } = await render();
     const file = patterned(40);
-    traffic = watchTraffic();
+    // Part 1 waits until the checks made mid-upload are done, so they see the upload running
+    // however fast or slow the machine (not at whatever instant a poll happened to fall).
+    let midUploadChecked!: () => void;
+    const checked = new Promise<void>((resolve) => (midUploadChecked = resolve));
+    traffic = watchTraffic({ hold: (part, attempt) => (part === 1 && attempt === 1 ? checked : null) });
     const live = listen(el);
     const percents = new Set<number>();
     const bars = new MutationObserver(() => {
@@ -139,6 +143,10 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     // While it runs, the upload is remembered for a reload.
     expect(JSON.parse(localStorage.getItem(storageKey(submissionid))!).file).to.deep.equal({ name: 'x.mp4', size: 40 * MIB, lastModified: file.lastModified });
     await expect(el).to.be.accessible();
+    // Parts 2 and 3 go meanwhile: the bar must show the bytes they carried before part 1 goes.
+    await until(() => [...percents].some((p) => p > 0 && p < 100), 'the bar to show a part of the file sent');
+    expect(el.phase).to.equal('uploading');
+    midUploadChecked();
     const event = await completed;
     await el.updateComplete;
     live.stop();
@@ -191,6 +199,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     // loopback's few real events, and as often on a slow machine as on a fast one.
     const TICKS = 50;
     let progressEvents = 0;
+    const ticks: number[] = [];
     const send = XMLHttpRequest.prototype.send;
     XMLHttpRequest.prototype.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       const size = body instanceof Blob ? body.size : 0;
@@ -199,6 +208,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
         if (tick === TICKS || size === 0) return send.call(this, body);
         tick += 1;
         progressEvents += 1;
+        ticks.push(performance.now());
         this.upload.dispatchEvent(new ProgressEvent('progress', { lengthComputable: true, loaded: Math.floor((size * tick) / TICKS), total: size }));
         setTimeout(next, 2);
       };
@@ -213,12 +223,17 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
         const fill = el.shadowRoot!.querySelector<HTMLElement>('.fill');
         if (fill) transforms.add(fill.style.transform);
         return el.phase === 'success' || el.phase === 'error';
-      }, 'the upload ends', 120_000);
+      }, 'the upload ends');
       expect(el.phase).to.equal('success');
       const elapsed = renders.at(-1)! - renders[0]!;
       // A render per 250 ms, plus the few that a phase, the file's metadata or the last part bring.
       const allowed = Math.ceil(elapsed / PROGRESS_RENDER_MS) + 4;
-      expect(progressEvents, 'the parts reported progress far more often than the page may render it').to.be.greaterThan(2 * allowed);
+      // The check means something only if progress came far faster than the page may render it.
+      // Judged over the time the reports came in, not the whole upload: on a busy machine the
+      // upload's other work (hashing, S3) stretches the whole while the reports stay as many.
+      const reporting = ticks.at(-1)! - ticks[0]!;
+      const allowedWhileReporting = Math.ceil(reporting / PROGRESS_RENDER_MS) + 4;
+      expect(progressEvents, `${progressEvents} progress events in ${Math.round(reporting)} ms`).to.be.greaterThan(2 * allowedWhileReporting);
       expect(renders.length, `${renders.length} renders in ${Math.round(elapsed)} ms for ${progressEvents} progress events`).to.be.at.most(allowed);
       expect([...transforms].some((t) => /^scaleX\(0\.\d+\)$/.test(t)), `the fill is scaled: ${[...transforms].join(' ')}`).to.equal(true);
     } finally {
@@ -234,7 +249,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     });
     const live = listen(el);
     el.choose(patterned(40));
-    await until(() => el.phase === 'success', 'the upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the upload to finish');
     live.stop();
 
     expect(traffic.puts.filter((p) => p.part === 2).map((p) => p.status)).to.deep.equal([0, 200]);
@@ -254,7 +269,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
       put: (part, url, attempt) => (part === 1 && attempt === 1 ? url.replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${'0'.repeat(64)}`) : null),
     });
     el.choose(patterned(40));
-    await until(() => el.phase === 'success', 'the upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the upload to finish');
 
     expect(traffic.puts.filter((p) => p.part === 1).map((p) => p.status)).to.deep.equal([0, 200]);
     const signs = signedParts(traffic);
@@ -278,7 +293,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     });
     const live = listen(el);
     el.choose(patterned(40));
-    await until(() => el.phase === 'success', 'the upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the upload to finish');
     live.stop();
     const signs = traffic.calls('/api/multipart/sign-parts');
     expect(signs.map((c) => c.status)).to.deep.equal([429, ...signs.slice(1).map(() => 200)]);
@@ -291,7 +306,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     traffic = watchTraffic({ alter: (part, attempt) => part === 2 && attempt === 1 });
     const live = listen(el);
     el.choose(patterned(40));
-    await until(() => el.phase === 'success', 'the upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the upload to finish');
     live.stop();
 
     const part2 = traffic.puts.filter((p) => p.part === 2);
@@ -315,9 +330,9 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
       put: (part, _url, attempt) => (part === 3 && attempt === 1 ? `${location.origin}/no-such-bucket/part` : null),
       hold: (part, attempt) => (part === 3 && attempt === 1 ? firstTwo.then(() => undefined) : null),
     });
-    firstTwo = until(() => traffic!.partsSent().length === 2, 'parts 1 and 2 to reach S3', 30000);
+    firstTwo = until(() => traffic!.partsSent().length === 2, 'parts 1 and 2 to reach S3');
     el.choose(patterned(40));
-    await until(() => el.phase === 'error', 'the refusal', 30000);
+    await until(() => el.phase === 'error', 'the refusal');
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('.message')!.textContent).to.equal('The upload failed.');
     expect(input.value).to.equal('previous-receipt');
@@ -336,7 +351,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const before = traffic.puts.length;
     const live = listen(el);
     el.shadowRoot!.querySelector<HTMLButtonElement>('button.primary')!.click();
-    await until(() => el.phase === 'success', 'the resumed upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the resumed upload to finish');
     live.stop();
     const listed = traffic.calls('/api/multipart/parts');
     expect(listed).to.have.length(1);
@@ -359,7 +374,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     // The click must find a part on its way, whatever the machine's speed: between parts the
     // uploader may be hashing the next one, with nothing in flight. No event can run between the
     // check and the click, so what the check saw in flight is what the click stops.
-    await until(() => traffic!.partsSent().length > 0 && traffic!.puts.some((p) => p.status === undefined), 'a part in S3 and another on its way', 30000);
+    await until(() => traffic!.partsSent().length > 0 && traffic!.puts.some((p) => p.status === undefined), 'a part in S3 and another on its way');
     el.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
     const sentBeforeCancel = traffic.partsSent().length;
     await el.updateComplete;
@@ -371,9 +386,9 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const key = (traffic.calls('/api/multipart/start')[0]!.response as MultipartStartResponse).s3_key;
     expect((abort.body as { s3_key: string }).s3_key).to.equal(key);
     // Every part that was on its way was stopped there and then: none finished after the click.
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until each PUT has ended (not for a pause "long enough"), then see how each ended.
+    await until(() => traffic!.puts.every((p) => p.status !== undefined), 'every part PUT to end');
     expect(traffic.partsSent()).to.have.length(sentBeforeCancel);
-    expect(traffic.puts.filter((p) => p.status === undefined), 'parts still in flight').to.deep.equal([]);
     expect(traffic.puts.filter((p) => p.status === 0), 'parts stopped in flight').not.to.deep.equal([]);
     expect(completed).to.equal(false);
     expect(input.value).to.equal('previous-receipt');
@@ -402,7 +417,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     traffic = watchTraffic();
     const live = listen(el);
     el.choose(file);
-    await until(() => el.phase === 'success', 'the resumed upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the resumed upload to finish');
     live.stop();
 
     expect(traffic.puts.map((p) => p.part)).to.deep.equal([2]);
@@ -423,7 +438,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const { el } = await render({ submissionid, sub });
     traffic = watchTraffic();
     el.choose(patterned(40, 'lecture.mp4'));
-    await until(() => el.phase === 'success', 'the upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the upload to finish');
     expect(traffic.calls('/api/multipart/parts'), 'a file with another date is not the same file').to.have.length(0);
     expect(traffic.calls('/api/multipart/start')).to.have.length(1);
     expect(sorted(traffic.puts.map((p) => p.part))).to.deep.equal([1, 2, 3]);
@@ -442,7 +457,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     traffic = watchTraffic();
     const live = listen(el);
     el.choose(file);
-    await until(() => el.phase === 'success', 'the fresh upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the fresh upload to finish');
     live.stop();
     expect(traffic.calls('/api/multipart/parts').map((c) => c.status)).to.deep.equal([409]);
     expect(traffic.calls('/api/multipart/start')).to.have.length(1);
@@ -464,7 +479,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const { el, input } = await render({ submissionid, sub });
     traffic = watchTraffic();
     el.choose(file);
-    await until(() => el.phase === 'success', 'the confirmation', 30000);
+    await until(() => el.phase === 'success', 'the confirmation');
     expect(traffic.puts).to.deep.equal([]);
     expect(traffic.calls('/api/multipart/start')).to.have.length(0);
     expect(traffic.calls('/api/multipart/complete').map((c) => c.status)).to.deep.equal([200]);
@@ -485,7 +500,7 @@ describe('<s3v-uploader> multipart uploads against the edge and S3', () => {
     const { el } = await render({ submissionid, sub });
     traffic = watchTraffic();
     el.choose(file);
-    await until(() => el.phase === 'success', 'the resumed upload to finish', 30000);
+    await until(() => el.phase === 'success', 'the resumed upload to finish');
     expect(sorted(traffic.puts.map((p) => p.part)), 'parts 2 and 3, then part 1 once found stale').to.deep.equal([1, 2, 3]);
     await traffic.settled();
     const changed = traffic.calls('/api/events').map((c) => c.body as { error_code: string; error_context: { part: number } }).filter((e) => e.error_code === 'PART_CHANGED');

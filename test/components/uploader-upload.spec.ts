@@ -3,7 +3,7 @@ import type { AdminStatsResponse, UploadUrlResponse, VideoSummaryResponse } from
 import '../../components/uploader/define';
 import type { UploadCompleteEvent } from '../../components/events';
 import type { S3vUploader } from '../../components/uploader/uploader';
-import { api, clip, devToken, env, mkvClip, MP4_HEAD, edgeConfirmedMd5, textOf, unique, until, uploadThroughApi } from './support/stack';
+import { api, clip, devToken, env, mkvClip, MP4_HEAD, edgeConfirmedMd5, textOf, unique, until, untilExpired, uploadThroughApi } from './support/stack';
 import { watchTraffic, type Traffic } from './support/traffic';
 
 /**
@@ -124,7 +124,7 @@ describe('<s3v-uploader> against the edge and S3', () => {
     });
     watcher.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true, characterData: true });
     el.choose(bigFile(64));
-    await until(() => el.phase === 'success', 'the upload to finish', 60000);
+    await until(() => el.phase === 'success', 'the upload to finish');
     watcher.disconnect();
     expect([...seen]).to.include.members(['Checking your file…', 'Uploading big.mp4', 'Finalizing upload…', 'Upload complete!']);
     const percents = [...seen].filter((v) => /^\d+$/.test(v)).map(Number);
@@ -135,13 +135,22 @@ describe('<s3v-uploader> against the edge and S3', () => {
     const { el, input, submissionid } = await render();
     let completed = false;
     el.addEventListener('s3v-upload-complete', () => (completed = true));
+    traffic = watchTraffic();
     el.choose(bigFile(200));
-    await until(() => Number(el.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0, 'bytes to flow');
+    // The click must find the POST on its way: no event runs between this check and the click.
+    await until(
+      () => Number(el.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0 && traffic!.posts.some((p) => p.status === undefined),
+      'bytes to flow',
+    );
     el.shadowRoot!.querySelector<HTMLButtonElement>('button.danger')!.click();
     await el.updateComplete;
     expect(el.phase).to.equal('initial');
     expect(liveText(el)).to.equal('Upload cancelled.');
-    await new Promise((r) => setTimeout(r, 500));
+    // Not a pause "long enough" for a confirm to slip through: wait until every request has ended.
+    await until(() => traffic!.posts.every((p) => p.status !== undefined), 'the POST to end');
+    await traffic.settled();
+    expect(traffic.posts.map((p) => p.status), 'the POST was stopped on its way').to.deep.equal([0]);
+    expect(traffic.calls('/api/confirm-upload')).to.deep.equal([]);
     expect(completed).to.equal(false);
     expect(input.value).to.equal('previous-receipt');
     // Nothing was confirmed for this submission.
@@ -151,7 +160,7 @@ describe('<s3v-uploader> against the edge and S3', () => {
 
   it('asks the page for a new token when its own expired, then carries on', async () => {
     const { el, input, sub, submissionid } = await render({ lifetime: 1 });
-    await new Promise((r) => setTimeout(r, 1500));
+    await untilExpired(el.token);
     const asked = oneEvent(el, 's3v-token-expired');
     el.choose(await clip());
     const event = await asked;
@@ -214,7 +223,7 @@ describe('<s3v-uploader>: the types browsers report, and the edge\'s POST ceilin
       'the playability warning',
     );
     anyway.click();
-    await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end', 30000);
+    await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end');
     expect(el.phase, textOf(el)).to.equal('success');
     expect(await stored(submissionid)).to.equal('video/matroska');
   });
@@ -224,7 +233,7 @@ describe('<s3v-uploader>: the types browsers report, and the edge\'s POST ceilin
     const traffic = watchTraffic();
     try {
       el.choose(await clip('lecture.mp4', 'application/octet-stream'));
-      await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end', 30000);
+      await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end');
       expect(el.phase, textOf(el)).to.equal('success');
       expect((traffic.calls('/api/upload-url')[0]!.body as { mimetype: string }).mimetype, 'canonical before presigning').to.equal('video/mp4');
       expect(await stored(submissionid)).to.equal('video/mp4');
@@ -247,7 +256,7 @@ describe('<s3v-uploader>: the types browsers report, and the edge\'s POST ceilin
     });
     try {
       el.choose(await clip());
-      await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end', 30000);
+      await until(() => el.phase === 'success' || el.phase === 'error', 'the upload to end');
       expect(el.phase, textOf(el)).to.equal('success');
       expect(traffic.calls('/api/upload-url').map((c) => c.status)).to.deep.equal([413]);
       expect(traffic.calls('/api/multipart/start').map((c) => c.status)).to.deep.equal([201]);

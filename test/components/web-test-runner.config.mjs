@@ -93,12 +93,15 @@ async function bundleSpecs() {
   });
 }
 
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
 s3Environment();
 makeFixture();
 makeMkvFixture();
 await bundleSpecs();
+// The runner listens on a port number it is given (never 0) and the edge must know the origin
+// before it starts: choose it last, so that as little as possible runs between choosing the
+// free port and the runner's listen (bundling under load took seconds in that gap).
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
 
 /** Filled when the server starts; read by every test page. */
 const testEnv = {};
@@ -156,8 +159,10 @@ export default {
       launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS },
     }),
   ],
-  testFramework: { config: { timeout: 30000 } },
-  testsFinishTimeout: 300000,
+  // A test's own waits (support/stack.ts REAL_WORK_MS, 2 min) end on conditions; these limits only
+  // catch a hang, and must outlast those waits on 2 busy cores (a multipart test has several).
+  testFramework: { config: { timeout: 600_000 } },
+  testsFinishTimeout: 3_600_000,
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en">
   <head><meta charset="utf-8"></head>

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { checkInvariants } from '../support/invariants';
-import { errorOf, finalKey, stageVideo, startStack, uploadVideo, type Stack } from '../support/stack';
+import { errorOf, finalKey, stageVideo, uploadVideo } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { token } from '../support/tokens';
 
 /**
@@ -15,13 +16,7 @@ const TRIALS = 150;
 /** Bound on the whole run on a busy machine; the trials done by then must include both orders. */
 const BUDGET_MS = 120_000;
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 interface Row {
   id: number;

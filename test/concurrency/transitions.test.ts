@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AdminDeleteResponse, ClaimResponse, ConfirmUploadResponse } from '../../edge/src/contract';
 import { checkInvariants } from '../support/invariants';
 import { multipartOp, sendMultipart } from '../support/multipart';
-import { finalKey, stageVideo, startStack, uploadVideo, type Stack } from '../support/stack';
+import { finalKey, stageVideo, uploadVideo } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { token } from '../support/tokens';
 import { videoBytes } from '../support/video-bytes';
 
@@ -14,13 +15,7 @@ import { videoBytes } from '../support/video-bytes';
 const PARALLEL = 30;
 const MIB = 1024 * 1024;
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 const burst = <T>(n: number, f: () => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: n }, f));
 const eventCount = async (type: string, key: string) =>

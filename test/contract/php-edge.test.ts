@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { MAX_TOKEN_LIFETIME_SECONDS, type ConfirmUploadResponse, type PlaybackUrlResponse, type Scope, type UploadUrlResponse } from '../../edge/src/contract';
-import { errorOf, finalKey, md5Hex, postToS3, startStack, type Stack } from '../support/stack';
+import { errorOf, finalKey, md5Hex, postToS3 } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { SITE } from '../support/tokens';
 import { php, phpJson } from './php';
 import { videoBytes } from '../support/video-bytes';
@@ -14,13 +15,7 @@ import { videoBytes } from '../support/video-bytes';
  * claim, delete and ping work.
  */
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 interface Resource {
   userid: number;

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startAll, type Running } from '../../local/start';
 import { builtAmd, videojsModules } from './support/amd';
-import { launchChromium, recordRequests } from './support/browser';
-import { freePort } from './support/demo-stack';
+import { launchChromium, recordRequests, openPage } from './support/browser';
+import { holdFreePort } from '../support/ports';
 import { fixtureDir, makeVideo } from './support/fixtures';
 
 /**
@@ -17,7 +17,12 @@ import { fixtureDir, makeVideo } from './support/fixtures';
  * URL, an admin sees it and deletes it, and the teacher is told it is gone.
  */
 
-/** Short enough that the test watches a real expiry; long enough that a loaded machine starts and pauses playback before the player renews early (5 s margin). */
+/**
+ * Short enough that the test watches a real expiry; long enough that a loaded machine starts
+ * playback, which the page pauses at 1.5 s by itself, before the player would renew early (5 s
+ * margin). (With 60 s URLs, a pause of about 55 s, the player fetched a new URL on play but
+ * stayed paused, idle or busy: see the report to the lead.)
+ */
 const PLAYBACK_TTL_SECONDS = 20;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -32,11 +37,17 @@ before(async () => {
   vjsModules = videojsModules(builtAmd());
   assert.ok(vjsModules.includes('player-lazy'), 'the build says where Video.js is');
   dir = fixtureDir();
-  clip = makeVideo(dir);
+  // Long enough that after the pause at 1.5 s there is playback left to resume into.
+  clip = makeVideo(dir, 'clip.mp4', 12);
   // The local S3 the test run started (or a developer's): found through its own state folder.
   process.env.S3VIDEO_S3_STATE_DIR ??= join(ROOT, '.local');
+  // wrangler dev (and its inspector) take a port number, not 0: four chosen free and distinct
+  // (held together while chosen), released for the stack to bind.
+  const held = await Promise.all([holdFreePort(), holdFreePort(), holdFreePort(), holdFreePort()]);
+  await Promise.all(held.map((h) => h.release()));
+  const [edge, cdn, demo, inspector] = held.map((h) => h.port) as [number, number, number, number];
   running = await startAll({
-    ports: { s3: Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:7480').port), edge: await freePort(), cdn: await freePort(), demo: await freePort(), inspector: await freePort() },
+    ports: { s3: Number(new URL(process.env.S3_ENDPOINT ?? 'http://127.0.0.1:7480').port), edge, cdn, demo, inspector },
     stateDir: join(dir, 'state'),
     quiet: true,
     vars: { PLAYBACK_URL_TTL_SECONDS: String(PLAYBACK_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' },
@@ -61,11 +72,11 @@ describe('a video submission from upload to deletion', () => {
     const demo = running.urls.demo;
 
     // The student hands in a video.
-    const student = await browser.newPage();
+    const student = await openPage(browser);
     const studentRequests = recordRequests(student);
     await student.goto(`${demo}/student?submission=${submission}`);
     await student.locator('s3v-uploader input[type=file]').setInputFiles(clip);
-    await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
+    await student.locator('s3v-uploader section[data-phase=success]').waitFor();
     assert.equal((await student.locator('input[name=s3video_receipt]').inputValue()).split('.').length, 3);
     await student.getByRole('button', { name: 'Save changes' }).click();
     await student.getByText('Your submission has been saved.').waitFor();
@@ -75,22 +86,35 @@ describe('a video submission from upload to deletion', () => {
     assert.deepEqual(videojsRequests, [], 'the student page never loads Video.js');
 
     // The teacher plays it.
-    const teacher = await browser.newPage();
+    const teacher = await openPage(browser);
     const teacherRequests = recordRequests(teacher);
     await teacher.goto(`${demo}/teacher?submission=${submission}`);
+    await teacher.locator('s3v-player .vjs-big-play-button').waitFor();
+    // The teacher pauses once playback passes 1.5 s: pressed in the page's own task as it passes,
+    // not by a click from here that a busy machine can deliver seconds later (it once let the clip
+    // play to its end, leaving nothing to resume into). Plain JS: see hold-parts.ts.
+    await teacher.evaluate(`(() => {
+      const root = document.querySelector('s3v-player').shadowRoot;
+      const v = root.querySelector('video');
+      const pauseAt = () => {
+        if (!(v.currentTime > 1.5 && v.videoWidth > 0)) return;
+        v.removeEventListener('timeupdate', pauseAt);
+        root.querySelector('.vjs-play-control').click();
+      };
+      v.addEventListener('timeupdate', pauseAt);
+    })()`);
     await teacher.locator('s3v-player .vjs-big-play-button').click();
     await teacher.waitForFunction(() => {
       const v = document.querySelector('s3v-player')!.shadowRoot!.querySelector('video')!;
-      return v.currentTime > 1.5 && v.videoWidth > 0;
+      return v.paused && v.currentTime > 1.5;
     });
     assert.equal(await media(teacher, (v) => v.videoWidth), 320);
-    await teacher.locator('s3v-player .vjs-play-control').click();
     const position = await media(teacher, (v) => v.currentTime);
     const firstUrl = await media(teacher, (v) => v.currentSrc);
     const expires = Number(new URL(firstUrl).searchParams.get('Expires')) * 1000;
 
     // Meanwhile the admin sees it in the figures and the table.
-    const admin = await browser.newPage();
+    const admin = await openPage(browser);
     await admin.goto(`${demo}/admin`);
     const uploads = admin.locator('s3v-dashboard .card').filter({ hasText: 'Uploads started' });
     await uploads.waitFor();
@@ -116,8 +140,12 @@ describe('a video submission from upload to deletion', () => {
         return v.currentSrc !== first && !v.paused && v.currentTime > from + 1;
       },
       [firstUrl, position] as const,
-      { timeout: 20000 },
-    );
+    ).catch(async (err: Error) => {
+      // Say where the player stood: a bare timeout names nothing.
+      const state = await media(teacher, (v) => ({ src: v.currentSrc, paused: v.paused, currentTime: v.currentTime, readyState: v.readyState, error: v.error?.code ?? null }));
+      const alert = await teacher.locator('s3v-player [role=alert]').allInnerTexts();
+      throw new Error(`${err.message}\nresumed from ${position} s? new URL: ${state.src !== firstUrl}, ${JSON.stringify({ ...state, src: undefined })}; alert: ${JSON.stringify(alert)}; playback-url asked ${teacherRequests.filter((u) => u.includes('/api/playback-url')).length} times`);
+    });
     const secondUrl = await media(teacher, (v) => v.currentSrc);
     assert.ok(Number(new URL(secondUrl).searchParams.get('Expires')) * 1000 > expires, 'a fresh URL');
     assert.equal(teacherRequests.filter((u) => u.includes('/api/playback-url')).length, 2);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { builtAmd } from './support/amd';
-import { launchChromium } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo } from './support/fixtures';
+import { openPage } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo } from './support/fixtures';
 
 /**
  * Sizes and dates in the components read as Moodle's beside them (issue 9 §3):
@@ -13,6 +13,7 @@ import { fixtureDir, makeVideo } from './support/fixtures';
  * core/user_date (which asks the server, core_get_user_dates, as Moodle's does).
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -21,17 +22,12 @@ const SUBMISSION = 950;
 const NBSP = '\u00a0';
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession());
   clip = makeVideo(dir, 'lecture.mp4');
-  env = await startDemoStack();
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 /** Moodle's strftimedaydatetime in English as userdate() writes it (no leading zeros on the day and the hour), in UTC. */
@@ -46,7 +42,7 @@ function moodleDate(seconds: number): string {
 
 describe('sizes and dates follow Moodle', () => {
   it('the student\'s page: "up to 5.0 GB", the current video\'s size as display_size() and its date from core/user_date', async () => {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     const dateCalls: unknown[] = [];
     page.on('request', (req) => {
       if (req.url().endsWith('/lib/ajax/service.php') && req.postData()?.includes('core_get_user_dates')) dateCalls.push(req.postDataJSON());
@@ -55,7 +51,7 @@ describe('sizes and dates follow Moodle', () => {
     const uploader = page.locator('s3v-uploader');
     await uploader.getByText(`MP4, MOV, AVI, MKV, WebM, up to 5.0${NBSP}GB`).waitFor();
     await uploader.locator('input[type=file]').setInputFiles(clip);
-    await uploader.locator('section[data-phase=success]').waitFor({ timeout: 20000 });
+    await uploader.locator('section[data-phase=success]').waitFor();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Your submission has been saved.').waitFor();
 
@@ -77,7 +73,7 @@ describe('sizes and dates follow Moodle', () => {
   });
 
   it('the admin\'s video table: upload dates as Moodle writes them', async () => {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     await page.goto(`${env.demo.url}/admin/videos`);
     const row = await env.stack.edge.db
       .prepare('SELECT id, upload_timestamp FROM videos WHERE submissionid = ?')

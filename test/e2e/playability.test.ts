@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Playability } from '../../edge/src/contract';
 import { stageVideo } from '../support/stack';
 import { makePlayabilityFile, PLAYABILITY_CASES, type PlayabilityCase } from '../support/playability-files';
 import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir } from './support/fixtures';
+import { recordRequests, openPage } from './support/browser';
+import { until } from './support/wait';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
 
 /**
  * Issue 13 §1 in Chromium, through the demo pages and the AMD build Moodle loads:
@@ -18,6 +19,7 @@ import { fixtureDir } from './support/fixtures';
  * says what happened with an HEVC MP4 or a DivX AVI instead of a silent black box.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -25,28 +27,24 @@ let dir: string;
 let probeModule: string;
 
 before(async () => {
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   const meta = builtAmd();
   const holders = Object.entries(meta.modules).filter(([, m]) => m.inputs.some((i) => i.includes('node_modules/mediabunny/')));
   assert.equal(holders.length, 1, 'mediabunny lives in one module');
   probeModule = holders[0]![0];
   assert.ok(probeModule.endsWith('-lazy'));
   assert.ok(!Object.values(meta.modules).some((m) => m.deps.includes(probeModule)), 'no module loads it up front');
-  dir = fixtureDir();
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const uploader = (page: Page) => page.locator('s3v-uploader');
 const phase = (page: Page, p: string) => page.locator(`s3v-uploader section[data-phase=${p}]`);
 
 async function studentPage(submission: number, query = ''): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   const requests = recordRequests(page);
   await page.goto(`${env.demo.url}/student?submission=${submission}${query}`);
   await uploader(page).locator('input[type=file]').waitFor({ state: 'attached' });
@@ -78,7 +76,7 @@ describe('the student learns where a video plays before it is sent', () => {
         await phase(page, 'error').waitFor();
         assert.match(await uploader(page).locator('[role=alert] .message').innerText(), /not a video/);
       } else if (verdict === 'all') {
-        await phase(page, 'success').waitFor({ timeout: 30000 });
+        await phase(page, 'success').waitFor();
         assert.equal(await uploader(page).locator('.playability').count(), 0);
         assert.equal(await storedPlayability(submission), 'all');
       } else {
@@ -91,7 +89,7 @@ describe('the student learns where a video plays before it is sent', () => {
         assert.match(text, /Most Compatible/);
         assert.match(text, /HandBrake/);
         await uploader(page).getByRole('button', { name: 'Upload anyway' }).click();
-        await phase(page, 'success').waitFor({ timeout: 30000 });
+        await phase(page, 'success').waitFor();
         assert.equal(await storedPlayability(submission), verdict);
       }
       if (verdict !== null) assert.equal(requests.filter(probeUrl).length, 1, 'fetched once, when the file was picked');
@@ -128,7 +126,7 @@ describe("the teacher's player says what happened instead of a silent black box"
   }
 
   async function teacher(submission: number): Promise<Page> {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     await page.goto(`${env.demo.url}/teacher?submission=${submission}`);
     return page;
   }
@@ -138,14 +136,19 @@ describe("the teacher's player says what happened instead of a silent black box"
   it('an HEVC MP4 (Debian\'s Chromium has no HEVC decoder): "the sound plays but … no picture"', async () => {
     await handInWithoutFacts(760, 'hevc-android.mp4');
     const page = await teacher(760);
-    await note(page).waitFor({ timeout: 30000 });
+    await note(page).waitFor();
     assert.match(await note(page).getAttribute('data-finding') ?? '', /^no-(picture|frame)$/);
     assert.match(await note(page).locator('.message').innerText(), /no picture/);
     assert.match(await note(page).locator('.hint').innerText(), /Download the file/);
-    const logged = await env.stack.edge.db
-      .prepare("SELECT error_code FROM events WHERE event_type = 'playback_failure' AND submissionid = 760")
-      .all<{ error_code: string }>();
-    assert.ok(logged.results.some((r) => /^PARTIAL_NO_(PICTURE|FRAME)$/.test(r.error_code)), JSON.stringify(logged.results));
+    // The report goes out beside the note, not before it: wait for it rather than read at once.
+    let logged: string[] = [];
+    await until(async () => {
+      const rows = await env.stack.edge.db
+        .prepare("SELECT error_code FROM events WHERE event_type = 'playback_failure' AND submissionid = 760")
+        .all<{ error_code: string }>();
+      logged = rows.results.map((r) => r.error_code);
+      return logged.some((code) => /^PARTIAL_NO_(PICTURE|FRAME)$/.test(code));
+    }, 'PARTIAL_NO_PICTURE or PARTIAL_NO_FRAME to be reported');
     await page.close();
   });
 
@@ -153,7 +156,7 @@ describe("the teacher's player says what happened instead of a silent black box"
     await handInWithoutFacts(761, 'divx.avi');
     const page = await teacher(761);
     const said = page.locator('s3v-player .playability-note, s3v-player .problem');
-    await said.first().waitFor({ timeout: 30000 });
+    await said.first().waitFor();
     const text = await said.first().innerText();
     // Debian's Chromium refuses the AVI type outright (a media error, "format"); a browser that fetched it
     // and could not read it would get the no-metadata note. Either way: what happened, and what to do.
@@ -165,7 +168,7 @@ describe("the teacher's player says what happened instead of a silent black box"
   it('with the facts the uploader stored, the note comes before anyone presses play', async () => {
     // Submission 702 is the HEVC MP4 the student sent anyway, above.
     const page = await teacher(702);
-    await note(page).waitFor({ timeout: 30000 });
+    await note(page).waitFor();
     assert.match(await note(page).innerText(), /HEVC \(H\.265\)/);
     await page.close();
   });
@@ -177,7 +180,7 @@ describe("the teacher's player says what happened instead of a silent black box"
     await page.waitForFunction(() => {
       const video = document.querySelector('s3v-player')?.shadowRoot?.querySelector('video');
       return !!video && video.currentTime > 1.5;
-    }, undefined, { timeout: 30000 });
+    });
     assert.equal(await note(page).count(), 0);
     await page.close();
   });

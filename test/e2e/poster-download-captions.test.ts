@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { Browser, Page } from 'playwright-core';
 import type { AttachCaptionsRequest, VideoExtrasResponse } from '../../edge/src/contract';
 import { devToken } from '../../local/demo/edge-dev';
 import { readLangFile } from '../../local/demo/lang';
-import { builtAmd } from './support/amd';
-import { launchChromium } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, textFile } from './support/fixtures';
+import { openPage, handIn } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo, textFile } from './support/fixtures';
 
 /**
  * Issue 13 §2–4 on the demo pages and the AMD build, in Chromium: a student hands in a real
@@ -21,6 +21,7 @@ import { fixtureDir, makeVideo, textFile } from './support/fixtures';
  * and the length, and the admin's delete takes the poster and the captions with the video.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -34,16 +35,11 @@ const SRT = '1\r\n00:00:01,000 --> 00:00:02,500\r\nGuten <i>Tag</i> & willkommen
 const SRT_AS_VTT = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nGuten <i>Tag</i> &amp; willkommen\n\n00:00:03.000 --> 00:00:05.000\nZweiter Satz\n';
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
-  env = await startDemoStack();
-  browser = await launchChromium();
+  ({ env, browser, dir } = session = await openSession());
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -86,16 +82,10 @@ describe('poster, download and captions for the teacher', () => {
     const clip = makeVideo(dir, NAME);
 
     // The student hands in the video (the uploader sends the poster it drew before confirming).
-    const student = await browser.newPage();
-    await student.goto(`${demo}/student?submission=${SUBMISSION}`);
-    await student.locator('s3v-uploader input[type=file]').setInputFiles(clip);
-    await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
-    await student.getByRole('button', { name: 'Save changes' }).click();
-    await student.getByText('Your submission has been saved.').waitFor();
-    await student.close();
+    await handIn(browser, demo, SUBMISSION, clip);
 
     // The teacher's page shows the poster before anyone presses play, loaded from the CDN.
-    const teacher = await browser.newPage();
+    const teacher = await openPage(browser);
     const posterLoaded = teacher.waitForResponse((r) => r.url().startsWith(`${cdn}/`) && new URL(r.url()).pathname.endsWith('/poster.jpg'));
     await teacher.goto(`${demo}/teacher?submission=${SUBMISSION}`);
     const poster = await posterLoaded;
@@ -184,7 +174,7 @@ describe('poster, download and captions for the teacher', () => {
     assert.equal(keys.results.length, 4);
     for (const { key } of keys.results) assert.ok(await exists(key), key);
 
-    const admin = await browser.newPage();
+    const admin = await openPage(browser);
     await admin.goto(`${demo}/admin/videos`);
     // The admin's table shows the poster beside the file, and the length as Moodle writes it.
     const thumbnail = admin.locator('s3v-admin-table tbody').getByRole('img', { name: NAME, exact: true });

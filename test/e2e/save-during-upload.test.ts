@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { builtAmd } from './support/amd';
-import { launchChromium } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, paddedVideo } from './support/fixtures';
+import { E2E_WAIT_MS, openPage } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo, paddedVideo } from './support/fixtures';
 import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
 
 /**
@@ -15,6 +14,7 @@ import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
  * look at the edge leaves the console clean.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
@@ -25,27 +25,22 @@ let nextSubmission = 900;
 const LARGE = 80 * 1024 ** 2;
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   small = makeVideo(dir, 'first.mp4');
   large = paddedVideo(dir, 'second.mp4', LARGE);
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 const uploader = (page: Page) => page.locator('s3v-uploader');
-const phase = (page: Page, name: string, timeout = 20000) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
+const phase = (page: Page, name: string, timeout = E2E_WAIT_MS) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
 
 /** The student page with `first.mp4` already saved, and every POST of the form counted. */
 async function pageWithSavedVideo(): Promise<{ page: Page; submissionid: number; posts: string[] }> {
   const submissionid = (nextSubmission += 1);
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   const posts: string[] = [];
   page.on('request', (req) => {
     if (req.method() === 'POST' && new URL(req.url()).pathname === '/student') posts.push(req.postData() ?? '');
@@ -86,7 +81,7 @@ describe('"Save changes" during an upload', () => {
     assert.deepEqual(posts, [], 'the form was not sent: the transfer goes on');
     await phase(page, 'uploading');
 
-    const sent = page.waitForRequest((req) => req.method() === 'POST' && new URL(req.url()).pathname === '/student', { timeout: 60000 });
+    const sent = page.waitForRequest((req) => req.method() === 'POST' && new URL(req.url()).pathname === '/student');
     await releaseParts(page);
     await sent;
     await page.waitForLoadState();
@@ -105,7 +100,7 @@ describe('"Save changes" during an upload', () => {
     await uploader(page).getByRole('button', { name: 'Cancel saving' }).click();
     await uploader(page).locator('.held').waitFor({ state: 'detached' });
     await releaseParts(page);
-    await phase(page, 'success', 60000);
+    await phase(page, 'success');
     assert.deepEqual(posts, [], 'nothing sent by itself');
     assert.equal(await claimed(submissionid), 'first.mp4');
 
@@ -142,7 +137,7 @@ describe('the form’s Cancel during an upload', () => {
 
 describe('an empty form', () => {
   it('asks the edge for the current video and gets an ordinary answer: no error in the console', async () => {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     const problems: string[] = [];
     page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Request } from 'playwright-core';
 import { builtAmd } from './support/amd';
-import { launchChromium } from './support/browser';
-import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo } from './support/fixtures';
+import { E2E_WAIT_MS, openPage, handIn } from './support/browser';
+import type { DemoStack } from './support/demo-stack';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo } from './support/fixtures';
 
 /**
  * The teacher's page does not wait for Video.js to ask for the video: the
@@ -15,41 +15,32 @@ import { fixtureDir, makeVideo } from './support/fixtures';
  * not after it arrives. The player then uses that one answer.
  */
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let browser: Browser;
 let dir: string;
 let chunks: string[];
 const SUBMISSION = 410;
 /** Only how long a failing run waits before it fails: a passing run releases the module as soon as both requests are seen. */
-const HOLD_LIMIT_MS = 15_000;
+const HOLD_LIMIT_MS = E2E_WAIT_MS;
 
 before(async () => {
+  ({ env, browser, dir } = session = await openSession());
   const meta = builtAmd();
   // Every chunk under the player module, however deep: RequireJS alone would find each level only as the one above arrives.
   const under = (name: string): string[] => meta.modules[name]!.deps.flatMap((dep) => [dep, ...under(dep)]);
   chunks = [...new Set(under('player-lazy'))];
   assert.ok(chunks.length > 0, 'the player module has shared chunks');
-  dir = fixtureDir();
-  env = await startDemoStack();
-  browser = await launchChromium();
-  const student = await browser.newPage();
-  await student.goto(`${env.demo.url}/student?submission=${SUBMISSION}`);
-  await student.locator('s3v-uploader input[type=file]').setInputFiles(makeVideo(dir));
-  await student.locator('s3v-uploader section[data-phase=success]').waitFor({ timeout: 20000 });
-  await student.getByRole('button', { name: 'Save changes' }).click();
-  await student.getByText('Your submission has been saved.').waitFor();
-  await student.close();
+  await handIn(browser, env.demo.url, SUBMISSION, makeVideo(dir));
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 describe('the teacher page starts the video while Video.js loads', () => {
   it('asks for the playback URL, the extras and the shared chunks before the Video.js module has arrived, then plays with that URL', async () => {
-    const page = await browser.newPage();
+    const page = await openPage(browser);
     const requests: Request[] = [];
     page.on('request', (req) => requests.push(req));
     const seen = (test: (url: string) => boolean) => requests.some((r) => test(r.url()));
@@ -75,7 +66,7 @@ describe('the teacher page starts the video while Video.js loads', () => {
     await page.waitForFunction(() => {
       const video = document.querySelector('s3v-player')?.shadowRoot?.querySelector('video');
       return !!video && video.readyState >= 2;
-    }, undefined, { timeout: 30000 });
+    });
     const playbackUrls = requests.filter((r) => r.url().includes('/api/playback-url'));
     assert.equal(playbackUrls.length, 1, 'the player used the early answer rather than asking again');
     assert.equal(playbackUrls[0]!.headers().authorization?.startsWith('Bearer '), true);

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { MAX_UPLOAD_BYTES } from '../../edge/src/contract';
-import { builtAmd } from './support/amd';
-import { launchChromium, recordRequests } from './support/browser';
+import { E2E_WAIT_MS, recordRequests, openPage } from './support/browser';
 import { startDemoStack, type DemoStack } from './support/demo-stack';
-import { fixtureDir, makeVideo, paddedVideo, sparseFile, textFile } from './support/fixtures';
-import { holdParts } from './support/hold-parts';
+import { openSession, type E2eSession } from './support/session';
+import { makeVideo, paddedVideo, sparseFile, textFile } from './support/fixtures';
+import { holdParts, watchPartsInPage } from './support/hold-parts';
+import { lifetimeOf, until, untilExpired } from './support/wait';
 
 /**
  * The student's page when things go wrong, through the demo page, the AMD
@@ -23,6 +23,7 @@ import { holdParts } from './support/hold-parts';
  */
 const PRESIGN_TTL_SECONDS = 15;
 
+let session: E2eSession | undefined;
 let env: DemoStack;
 let expiring: DemoStack;
 let browser: Browser;
@@ -31,24 +32,19 @@ let clip: string;
 let nextSubmission = 500;
 
 before(async () => {
-  builtAmd();
-  dir = fixtureDir();
+  ({ env, browser, dir } = session = await openSession({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' }));
   clip = makeVideo(dir);
-  env = await startDemoStack({ RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
   expiring = await startDemoStack({ UPLOAD_URL_TTL_SECONDS: String(PRESIGN_TTL_SECONDS), RATE_LIMIT_UPLOADS_PER_HOUR: '1000' });
-  browser = await launchChromium();
 });
 
 after(async () => {
-  await browser?.close();
-  await env?.close();
   await expiring?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await session?.close();
 });
 
 async function studentPage(query = '', on: DemoStack = env): Promise<{ page: Page; submissionid: number; requests: string[] }> {
   const submissionid = (nextSubmission += 1);
-  const page = await browser.newPage();
+  const page = await openPage(browser);
   const requests = recordRequests(page);
   await page.goto(`${on.demo.url}/student?submission=${submissionid}${query}`);
   await page.locator('s3v-uploader button.primary').waitFor();
@@ -57,19 +53,30 @@ async function studentPage(query = '', on: DemoStack = env): Promise<{ page: Pag
 
 const uploader = (page: Page) => page.locator('s3v-uploader');
 /** Waits for the uploader to reach a phase (the section carries it as data-phase). */
-const phase = (page: Page, name: string, timeout = 10000) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
+const phase = (page: Page, name: string, timeout = E2E_WAIT_MS) => uploader(page).locator(`section[data-phase=${name}]`).waitFor({ timeout });
 const receipt = (page: Page) => page.locator('input[name=s3video_receipt]').inputValue();
 const isS3Post = (url: string, method: string) => method === 'POST' && url.startsWith(env.stack.s3.endpoint);
 /** A multipart part: PUT to S3 with its number in the query. */
 const partOf = (url: string, method: string) =>
   method === 'PUT' && url.startsWith(env.stack.s3.endpoint) ? Number(new URL(url).searchParams.get('partNumber') ?? 0) : 0;
 
-async function events(submissionid: number, on: DemoStack = env): Promise<Array<{ event_type: string; error_code: string | null; retry_count: number | null }>> {
-  const rows = await on.stack.edge.db
-    .prepare('SELECT event_type, error_code, retry_count FROM events WHERE submissionid = ? ORDER BY id')
-    .bind(submissionid)
-    .all<{ event_type: string; error_code: string | null; retry_count: number | null }>();
-  return rows.results;
+type Logged = { event_type: string; error_code: string | null; retry_count: number | null };
+
+/**
+ * The submission's events, once those the page reports itself (`upload_retry`, `upload_failure`,
+ * sent to /api/events beside what the student sees, not before it) have arrived: reading them
+ * right after a phase would race the report.
+ */
+async function events(submissionid: number, reported: string[], on: DemoStack = env): Promise<Logged[]> {
+  let rows: Logged[] = [];
+  await until(async () => {
+    rows = (await on.stack.edge.db
+      .prepare('SELECT event_type, error_code, retry_count FROM events WHERE submissionid = ? ORDER BY id')
+      .bind(submissionid)
+      .all<Logged>()).results;
+    return reported.every((type) => rows.some((e) => e.event_type === type));
+  }, `${reported.join(', ')} to be reported`);
+  return rows;
 }
 
 describe('the student page refuses before sending anything', () => {
@@ -127,7 +134,7 @@ describe('the student page recovers', () => {
     await phase(page, 'success');
     assert.equal((await receipt(page)).split('.').length, 3);
 
-    const logged = await events(submissionid);
+    const logged = await events(submissionid, ['upload_failure', 'upload_retry']);
     const failure = logged.find((e) => e.event_type === 'upload_failure');
     assert.equal(failure?.error_code, 'S3:network');
     const retry = logged.find((e) => e.event_type === 'upload_retry');
@@ -141,18 +148,20 @@ describe('the student page recovers', () => {
     const { page, submissionid } = await studentPage('', expiring);
     let held = false;
     const posts: string[] = [];
-    const expiries: number[] = [];
     page.on('request', (req) => {
       if (isS3Post(req.url(), req.method())) posts.push(req.url());
-    });
-    page.on('response', async (res) => {
-      if (res.url().endsWith('/api/upload-url') && res.status() === 201) expiries.push(Date.parse(((await res.json()) as { expires_at: string }).expires_at));
     });
     await page.route(`${env.stack.s3.endpoint}/**`, async (route) => {
       if (!held && route.request().method() === 'POST') {
         held = true;
-        // The first POST reaches S3 only once its policy has expired, as the presign said it would.
-        while (expiries.length === 0 || Date.now() < expiries[0]! + 1000) await new Promise((r) => setTimeout(r, 100));
+        // The first POST reaches S3 only once its policy has expired, as the policy it carries
+        // says. (Read from the POST itself: reading the presign's answer in a response listener
+        // could fail on a busy machine, leaving this to wait forever and the file never to end.)
+        const form = route.request().postDataBuffer()?.toString('latin1') ?? '';
+        const policy = /name="Policy"\r\n\r\n([A-Za-z0-9+/=]+)\r\n/.exec(form)?.[1];
+        if (!policy) return route.abort('failed');
+        const expiration = Date.parse((JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as { expiration: string }).expiration);
+        await new Promise((r) => setTimeout(r, Math.max(0, expiration + 1000 - Date.now())));
       }
       return route.continue();
     });
@@ -162,13 +171,13 @@ describe('the student page recovers', () => {
     }, 100);
     try {
       await uploader(page).locator('input[type=file]').setInputFiles(clip);
-      await phase(page, 'success', (PRESIGN_TTL_SECONDS + 20) * 1000);
+      await phase(page, 'success', PRESIGN_TTL_SECONDS * 1000 + E2E_WAIT_MS);
     } finally {
       clearInterval(watch);
     }
     assert.equal(sawError, false, 'the student never saw an error');
     assert.equal(posts.length, 2);
-    const retry = (await events(submissionid, expiring)).find((e) => e.event_type === 'upload_retry');
+    const retry = (await events(submissionid, ['upload_retry'], expiring)).find((e) => e.event_type === 'upload_retry');
     assert.match(retry?.error_code ?? '', /^S3:(403:AccessDenied|expired)$/);
     await page.close();
   });
@@ -181,23 +190,42 @@ describe('the student page recovers', () => {
     await page.getByText('Your submission has been saved.').waitFor();
     await uploader(page).getByText('clip.mp4').waitFor();
 
-    const aborted: string[] = [];
-    page.on('requestfailed', (req) => {
-      if (partOf(req.url(), req.method())) aborted.push(req.failure()?.errorText ?? '');
+    // Every part PUT, and how it ended: a status, or the reason it failed.
+    const parts = new Map<Request, string>();
+    page.on('request', (req) => {
+      if (partOf(req.url(), req.method())) parts.set(req, 'in flight');
     });
+    page.on('requestfinished', async (req) => {
+      if (parts.has(req)) parts.set(req, String((await req.response())?.status()));
+    });
+    page.on('requestfailed', (req) => {
+      if (parts.has(req)) parts.set(req, req.failure()?.errorText ?? 'failed');
+    });
+    await watchPartsInPage(page);
     // 1 GiB: a multipart upload of 64 parts.
     await uploader(page).locator('input[type=file]').setInputFiles(sparseFile(dir, 'long-take.mp4', 1024 ** 3));
-    const bar = uploader(page).getByRole('progressbar');
-    await page.waitForFunction(
-      () => Number(document.querySelector('s3v-uploader')!.shadowRoot!.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow')) > 0,
-    );
-    assert.equal(await bar.getAttribute('aria-valuemax'), '100');
     const abort = page.waitForResponse((res) => res.url().endsWith('/api/multipart/abort'));
-    await uploader(page).getByRole('button', { name: 'Cancel' }).click();
+    // The click must find a part on its way, whatever the machine's speed: between parts the
+    // uploader may be hashing the next one with nothing on the wire. The check and the click run
+    // in one task in the page, so no request can end between them; the bar is read there too,
+    // as the click takes it away.
+    const shown = await page.waitForFunction(`(() => {
+      const root = document.querySelector('s3v-uploader').shadowRoot;
+      const bar = root.querySelector('[role=progressbar]');
+      if (!(Number(bar?.getAttribute('aria-valuenow')) > 0) || window.s3vPartsInFlight() === 0) return false;
+      const max = bar.getAttribute('aria-valuemax');
+      root.querySelector('button.danger').click();
+      return { max };
+    })()`);
+    assert.deepEqual(await shown.jsonValue(), { max: '100' });
     await uploader(page).getByText('Upload cancelled.').first().waitFor();
     assert.equal((await abort).status(), 200);
-    await page.waitForTimeout(300);
-    assert.ok(aborted.length > 0 && aborted.every((e) => e === 'net::ERR_ABORTED'), `parts in flight stopped: ${aborted}`);
+    // Not a pause "long enough": wait until every part PUT the page started has ended, then see how.
+    await page.waitForFunction('window.s3vPartsInFlight() === 0');
+    await until(() => [...parts.values()].every((end) => end !== 'in flight'), 'every part PUT to end');
+    const ends = [...parts.values()];
+    assert.ok(ends.length > 0 && ends.some((e) => e === 'net::ERR_ABORTED'), `parts in flight stopped: ${ends}`);
+    assert.ok(ends.every((e) => e === 'net::ERR_ABORTED' || e === '200'), `each part either stored before the click or stopped: ${ends}`);
     const record = await env.stack.edge.db
       .prepare("SELECT upload_status, multipart_upload_id FROM videos WHERE submissionid = ? AND filename = 'long-take.mp4'")
       .bind(submissionid)
@@ -236,7 +264,7 @@ describe('the student page recovers', () => {
     }, 100);
     try {
       await uploader(page).locator('input[type=file]').setInputFiles(paddedVideo(dir, 'seminar.mp4', 70 * 1024 ** 2));
-      await phase(page, 'success', (PRESIGN_TTL_SECONDS + 30) * 1000);
+      await phase(page, 'success', PRESIGN_TTL_SECONDS * 1000 + E2E_WAIT_MS);
     } finally {
       clearInterval(watch);
     }
@@ -244,15 +272,20 @@ describe('the student page recovers', () => {
     assert.deepEqual(sent.filter((n) => n === 2), [2, 2], 'part 2 went twice');
     assert.deepEqual(sent.filter((n) => n !== 2).sort(), [1, 3, 4, 5], 'the others once');
     assert.deepEqual(signed.flat().filter((n) => n === 2), [2, 2], `part 2 signed again: ${JSON.stringify(signed)}`);
-    assert.deepEqual(signed.at(-1), [2], `the new URL is for part 2 alone: ${JSON.stringify(signed)}`);
-    const retry = (await events(submissionid, expiring)).filter((e) => e.event_type === 'upload_retry');
+    // The signing after part 2's refusal asked for part 2 alone. (Not necessarily the last one: on a
+    // busy machine a later part may still be waiting for its own first URL when part 2 fails.)
+    assert.deepEqual(signed.filter((page) => page.includes(2)).at(-1), [2], `the new URL is for part 2 alone: ${JSON.stringify(signed)}`);
+    const retry = (await events(submissionid, ['upload_retry'], expiring)).filter((e) => e.event_type === 'upload_retry');
     assert.deepEqual(retry.map((e) => e.error_code), ['S3:expired']);
     await page.close();
   });
 
   it('an expired token: renewed through the loader and Moodle’s AJAX, then the upload goes on', async () => {
     const { page, requests } = await studentPage('&token_lifetime=1');
-    await page.waitForTimeout(1500);
+    // The token the page was given has expired by its own exp: a condition, not a pause. (If the
+    // page already holds a longer one, it renewed the 1 s token on its own: that one expired.)
+    const held = await uploader(page).evaluate((el) => (el as unknown as { token: string }).token);
+    if (lifetimeOf(held) <= 1) await untilExpired(held);
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
     await phase(page, 'success');
     assert.equal(requests.filter((u) => u.endsWith('/lib/ajax/service.php')).length, 1);
@@ -279,8 +312,8 @@ describe('S3’s own refusals', () => {
       return route.continue();
     });
     await uploader(page).locator('input[type=file]').setInputFiles(clip);
-    await phase(page, 'success', 20000);
-    const retry = (await events(submissionid)).find((e) => e.event_type === 'upload_retry');
+    await phase(page, 'success');
+    const retry = (await events(submissionid, ['upload_retry'])).find((e) => e.event_type === 'upload_retry');
     assert.equal(retry?.error_code, 'S3:503:SlowDown');
     await page.close();
   });
@@ -297,7 +330,7 @@ describe('S3’s own refusals', () => {
     assert.equal(await uploader(page).locator('.message').innerText(), 'The storage service refused the upload.');
     assert.equal(await uploader(page).locator('.hint').innerText(), 'Retry. If it happens again, tell your teacher.');
     await uploader(page).getByRole('button', { name: 'Retry' }).waitFor();
-    const failure = (await events(submissionid)).find((e) => e.event_type === 'upload_failure');
+    const failure = (await events(submissionid, ['upload_failure'])).find((e) => e.event_type === 'upload_failure');
     assert.equal(failure?.error_code, 'S3:403:AccessDenied');
     await page.close();
   });

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { AttachCaptionsResponse, VideoExtrasResponse, VideoStatusResponse } from '../../edge/src/contract';
-import { errorOf, startStack, stageVideo, uploadVideo, type Stack } from '../support/stack';
+import { errorOf, stageVideo, uploadVideo } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { token } from '../support/tokens';
 
 /** Posters and captions beside a video: stored by the edge, served through the CDN, gone with the video. */
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 beforeEach(async () => {
   await stack.edge.db.batch(['videos', 'events', 'captions'].map((t) => stack.edge.db.prepare(`DELETE FROM ${t}`)));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -10,7 +10,8 @@ import {
 import type { PlaybackUrlResponse } from '../../edge/src/contract';
 import { checkInvariants } from '../support/invariants';
 import { multipartOp, putPart, sendMultipart, signParts } from '../support/multipart';
-import { errorOf, finalKey, postToS3, stageVideo, startStack, uploadVideo, type Stack } from '../support/stack';
+import { errorOf, finalKey, postToS3, stageVideo, uploadVideo } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { token } from '../support/tokens';
 import { videoBytes } from '../support/video-bytes';
 
@@ -23,13 +24,7 @@ import { videoBytes } from '../support/video-bytes';
 const MIB = 1024 * 1024;
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 async function signedUrl(submissionid: number): Promise<string> {
   const view = await token(stack.secrets.sharedSecret, { scope: 'view', sub: '3', role: 'teacher', submissionid });

@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AdminStatsResponse, AdminVideosResponse, MediaFacts, PlaybackUrlResponse, VideoStatusResponse, VideoSummaryResponse } from '../../edge/src/contract';
-import { countRows, errorOf, stageVideo, startStack, type Stack } from '../support/stack';
+import { countRows, errorOf, stageVideo } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { isoBytes } from '../support/iso-bytes';
 import { matroskaBytes } from '../support/matroska-bytes';
 import { token } from '../support/tokens';
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 // The staged bytes open with `ftyp isom` (test/support/video-bytes.ts): an MP4, so the facts name mp4
 // (facts naming another container than the bytes are dropped, checked-facts.ts).

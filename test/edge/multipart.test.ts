@@ -11,18 +11,13 @@ import type {
 } from '../../edge/src/contract';
 import { MAX_SIGNATURES_PER_PART, partSizeFor } from '../../edge/src/contract';
 import { errorOf, finalKey, multipartEtag, startStack, type Stack } from '../support/stack';
+import { stackPerFile } from '../support/stack-per-file';
 import { multipartOp, sendMultipart } from '../support/multipart';
 import { token } from '../support/tokens';
 import { videoBytes } from '../support/video-bytes';
 
 const MIB = 1024 * 1024;
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 
 async function start(tok: string, submissionid: number, size: number): Promise<MultipartStartResponse> {
   const res = await stack.edge.fetch('/api/multipart/start', {

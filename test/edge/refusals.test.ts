@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { sign } from 'hono/jwt';
 import { MAX_TOKEN_LIFETIME_SECONDS, MAX_UPLOAD_BYTES, type Scope } from '../../edge/src/contract';
-import { countRows, errorOf, startStack, uploadVideo, type Stack } from '../support/stack';
+import { countRows, errorOf, uploadVideo } from '../support/stack';
+import { stackPerFile, emptyStack } from '../support/stack-per-file';
 import { SITE, token } from '../support/tokens';
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 beforeEach(async () => {
   // Each case must leave nothing behind; start from empty tables and limits.
-  await stack.edge.db.batch([stack.edge.db.prepare('DELETE FROM videos'), stack.edge.db.prepare('DELETE FROM events')]);
-  for (const key of (await stack.edge.kv.list()).keys) await stack.edge.kv.delete(key.name);
+  await emptyStack(stack);
 });
 
 const valid = { assignmentid: 10, submissionid: 100, filename: 'clip.mp4', filesize: 1000, mimetype: 'video/mp4' };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import { MAX_POST_BYTES, MAX_UPLOAD_BYTES } from '../../edge/src/contract';
-import { countRows, errorOf, startStack, type Stack, finalKey } from '../support/stack';
+import { countRows, errorOf, finalKey } from '../support/stack';
+import { stackPerFile, emptyStack } from '../support/stack-per-file';
 import { token } from '../support/tokens';
 
 /**
@@ -9,16 +10,9 @@ import { token } from '../support/tokens';
  * and that no POST is granted for what the store would refuse (issue 9 §1).
  */
 
-let stack: Stack;
-before(async () => {
-  stack = await startStack();
-});
-after(async () => {
-  await stack?.close();
-});
+const stack = stackPerFile();
 beforeEach(async () => {
-  await stack.edge.db.batch([stack.edge.db.prepare('DELETE FROM videos'), stack.edge.db.prepare('DELETE FROM events')]);
-  for (const key of (await stack.edge.kv.list()).keys) await stack.edge.kv.delete(key.name);
+  await emptyStack(stack);
 });
 
 const valid = { assignmentid: 10, submissionid: 100, filename: 'clip.mp4', filesize: 1000, mimetype: 'video/mp4' };

@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ConfirmUploadResponse, PlaybackUrlResponse, UploadUrlResponse } from '../../edge/src/contract';
 import { md5Hex, postToS3 } from '../support/stack';
+import { holdFreePort } from '../support/ports';
 import { videoBytes } from '../support/video-bytes';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-// Ports of their own, so a developer's `npm start` on the defaults can keep running.
-const PORTS = { edge: 18787, cdn: 18788, demo: 18789, inspector: 18790 };
+// Ports of their own, chosen free for each run (wrangler's inspector too): a developer's `npm
+// start` on the defaults, or another checkout's test run on this machine, can keep running.
+const PORTS = { edge: 0, cdn: 0, demo: 0, inspector: 0 };
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -32,7 +34,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
+/** Waits until the process has exited (a busy machine may take seconds to reap a tree of them). */
+async function gone(pid: number, timeoutMs = 60_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (alive(pid)) {
     if (Date.now() > deadline) return false;
@@ -48,6 +51,10 @@ describe('npm start: the whole system on one machine', () => {
   const state = mkdtempSync(join(tmpdir(), 's3v-start-'));
 
   before(async () => {
+    // Held together while chosen, so the four are distinct; released for npm start to bind.
+    const held = await Promise.all(Object.keys(PORTS).map(() => holdFreePort()));
+    (Object.keys(PORTS) as Array<keyof typeof PORTS>).forEach((name, i) => (PORTS[name] = held[i]!.port));
+    await Promise.all(held.map((h) => h.release()));
     for (const port of Object.values(PORTS)) assert.equal(await portOpen(port), false, `port ${port} is free`);
     // The same entry point `npm start` runs, sharing the test run's local S3.
     child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
@@ -66,10 +73,11 @@ describe('npm start: the whole system on one machine', () => {
     });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    const deadline = Date.now() + 120_000;
+    // Longer than local/worker-dev.ts allows wrangler (180 s), so its own error, with wrangler's log, is what a failure shows.
+    const deadline = Date.now() + 240_000;
     while (!/s3video: ready \(worker pid (\d+)\)/.test(output)) {
       if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start not ready after 120 s:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`npm start not ready after 240 s:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     workerPid = Number(/worker pid (\d+)/.exec(output)![1]);

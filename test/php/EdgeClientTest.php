@@ -8,30 +8,19 @@ use assignsubmission_s3video\edge_client;
 use assignsubmission_s3video\edge_exception;
 use PHPUnit\Framework\TestCase;
 
+require_once(__DIR__ . '/support/fake-edge-server.php');
+
 final class EdgeClientTest extends TestCase {
-    /** @var resource */
-    private static $server;
+    private static fake_edge_server $server;
     private static string $url;
 
     public static function setUpBeforeClass(): void {
-        $socket = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr(strrchr(stream_socket_get_name($socket, false), ':'), 1);
-        fclose($socket);
-        self::$url = "http://127.0.0.1:{$port}";
-        self::$server = proc_open([PHP_BINARY, '-S', "127.0.0.1:{$port}", __DIR__ . '/support/fake-edge.php'],
-            [['file', '/dev/null', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes);
-        for ($i = 0; $i < 100; $i++) {
-            if (@fsockopen('127.0.0.1', $port)) {
-                return;
-            }
-            usleep(20000);
-        }
-        throw new RuntimeException('php -S did not start');
+        self::$server = fake_edge_server::start(null);
+        self::$url = self::$server->url;
     }
 
     public static function tearDownAfterClass(): void {
-        proc_terminate(self::$server);
-        proc_close(self::$server);
+        self::$server->stop();
     }
 
     private function client(string $suffix = '/'): edge_client {

@@ -12,33 +12,21 @@ use core_privacy\local\request\approved_userlist;
 use core_privacy\local\request\writer;
 use PHPUnit\Framework\TestCase;
 
+require_once(__DIR__ . '/support/fake-edge-server.php');
+
 final class StatusAndPrivacyTest extends TestCase {
-    /** @var resource */
-    private static $server;
+    private static fake_edge_server $server;
     private static string $url;
     private static string $state;
 
     public static function setUpBeforeClass(): void {
         self::$state = tempnam(sys_get_temp_dir(), 's3video-fake-edge-');
-        $socket = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr(strrchr(stream_socket_get_name($socket, false), ':'), 1);
-        fclose($socket);
-        self::$url = "http://127.0.0.1:{$port}";
-        self::$server = proc_open([PHP_BINARY, '-S', "127.0.0.1:{$port}", __DIR__ . '/support/fake-edge.php'],
-            [['file', '/dev/null', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes, null,
-            ['FAKE_EDGE_STATE' => self::$state]);
-        for ($i = 0; $i < 100; $i++) {
-            if (@fsockopen('127.0.0.1', $port)) {
-                return;
-            }
-            usleep(20000);
-        }
-        throw new RuntimeException('php -S did not start');
+        self::$server = fake_edge_server::start(['FAKE_EDGE_STATE' => self::$state]);
+        self::$url = self::$server->url;
     }
 
     public static function tearDownAfterClass(): void {
-        proc_terminate(self::$server);
-        proc_close(self::$server);
+        self::$server->stop();
         unlink(self::$state);
     }
 

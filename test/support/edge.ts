@@ -89,13 +89,24 @@ export async function startEdge(o: EdgeOptions): Promise<Edge> {
       ? [worker]
       : [worker, { name: KV_WORKER, modules: true, script: KV_WORKER_SCRIPT, kvNamespaces: { INNER: 'rate-limits' } }],
   });
-  const url = (await mf.ready).toString().replace(/\/$/, '');
-  const db = (await mf.getD1Database('DB')) as unknown as D1Database;
-  // The storage itself, past any stand-in's failures, so a test can read and reset the brake.
-  const kv = (kvMode === 'local'
-    ? await mf.getKVNamespace('RATE_LIMITS')
-    : await mf.getKVNamespace('INNER', KV_WORKER)) as unknown as KVNamespace;
-  await migrate(db);
+  let url: string;
+  let db: D1Database;
+  let kv: KVNamespace;
+  try {
+    url = (await mf.ready).toString().replace(/\/$/, '');
+    db = (await mf.getD1Database('DB')) as unknown as D1Database;
+    // The storage itself, past any stand-in's failures, so a test can read and reset the brake.
+    kv = (kvMode === 'local'
+      ? await mf.getKVNamespace('RATE_LIMITS')
+      : await mf.getKVNamespace('INNER', KV_WORKER)) as unknown as KVNamespace;
+    await migrate(db);
+  } catch (err) {
+    // A start that fails half-way must not leave workerd running: it would keep the test file's
+    // process alive after its tests, and the run would never end (seen under load, when
+    // Miniflare's synchronous proxy gave up during the migrations).
+    await mf.dispose();
+    throw err;
+  }
   // Bursts of hundreds of requests share a bounded pool of sockets and queue in the client, so a
   // busy machine's accept backlog or connect timeout never turns a test's burst into "fetch
   // failed"; 32 requests at a time still reach the worker at once, which is what the

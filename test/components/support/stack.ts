@@ -141,8 +141,15 @@ export async function jpeg(width = 320, height = 180): Promise<Blob> {
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no JPEG'))), 'image/jpeg', 0.8));
 }
 
+/**
+ * How long a test waits for real work (an upload of tens of MiB, a player's first frame, the
+ * edge's answer) before calling it lost: generous for 2 cores shared with other suites. A wait
+ * ends as soon as its condition holds, so a long limit costs nothing on a fast machine.
+ */
+export const REAL_WORK_MS = 120_000;
+
 /** Polls until the check returns a truthy value, or fails with the message. */
-export async function until<T>(check: () => T | Promise<T>, message: string, timeoutMs = 15000): Promise<NonNullable<T>> {
+export async function until<T>(check: () => T | Promise<T>, message: string, timeoutMs = REAL_WORK_MS): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -155,4 +162,16 @@ export async function until<T>(check: () => T | Promise<T>, message: string, tim
 /** All visible text of an element's shadow root, whitespace collapsed. */
 export function textOf(el: Element): string {
   return (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Waits until a token has expired by its own `exp` (seconds), as the edge judges it (`exp <= now`):
+ * the condition the test needs, not a guessed delay that a slow token request could outlast.
+ */
+export async function untilExpired(token: string): Promise<void> {
+  const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+  const { exp } = JSON.parse(atob(payload)) as { exp: number };
+  // A token that lives on for longer than a wait may last is the wrong token: fail, never hang.
+  if (exp * 1000 - Date.now() > REAL_WORK_MS) throw new Error(`the token expires only at ${new Date(exp * 1000).toISOString()}`);
+  await until(() => Date.now() >= exp * 1000, `the token to expire (exp ${exp})`);
 }

@@ -19,6 +19,13 @@ export interface PartPut {
   etag?: string | null;
 }
 
+/** A presigned POST to S3 (the single-request upload). */
+export interface S3Post {
+  url: string;
+  /** 0 for a failed or aborted request; undefined while in flight. */
+  status?: number;
+}
+
 export interface EdgeCall {
   method: string;
   path: string;
@@ -29,6 +36,7 @@ export interface EdgeCall {
 
 export interface Traffic {
   puts: PartPut[];
+  posts: S3Post[];
   edge: EdgeCall[];
   /** Part numbers PUT with a 2xx answer, in the order they finished. */
   partsSent(): number[];
@@ -57,6 +65,7 @@ export interface Bend {
 
 export function watchTraffic(bend: Bend = {}): Traffic {
   const puts: PartPut[] = [];
+  const posts: S3Post[] = [];
   const edge: EdgeCall[] = [];
   const proto = XMLHttpRequest.prototype;
   const open = proto.open;
@@ -85,6 +94,10 @@ export function watchTraffic(bend: Bend = {}): Traffic {
         put.status = this.status;
         put.etag = this.status >= 200 && this.status < 300 ? this.getResponseHeader('ETag') : null;
       });
+    } else if (method === 'POST') {
+      const post: S3Post = { url: target };
+      posts.push(post);
+      this.addEventListener('loadend', () => (post.status = this.status));
     }
     return (open as (...args: unknown[]) => void).call(this, method, target, ...rest);
   } as typeof proto.open;
@@ -149,6 +162,7 @@ export function watchTraffic(bend: Bend = {}): Traffic {
 
   return {
     puts,
+    posts,
     edge,
     partsSent: () => puts.filter((p) => p.status !== undefined && p.status >= 200 && p.status < 300).map((p) => p.part),
     calls: (path) => edge.filter((c) => c.path === path),

@@ -1,17 +1,6 @@
-import { createServer } from 'node:net';
 import { startDemo, type RunningDemo } from '../../../local/demo/server';
+import { holdFreePort } from '../../support/ports';
 import { startStack, type Stack } from '../../support/stack';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface DemoStack {
   stack: Stack;
@@ -25,12 +14,20 @@ export interface DemoStack {
  * site, so its origin is the token issuer and the one origin CORS allows.
  */
 export async function startDemoStack(vars: Record<string, string> = {}): Promise<DemoStack> {
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const stack = await startStack({ DEV_MODE: 'true', MOODLE_ISSUERS: origin, ALLOWED_ORIGINS: origin, ...vars });
+  // The worker must know the demo's origin before it starts, and the demo the worker's URL: the
+  // port is chosen first and held (listened on) while the stack starts, which takes seconds on a
+  // busy machine, then handed to the demo at once, so no other process can take it meanwhile.
+  const holder = await holdFreePort();
+  const origin = `http://127.0.0.1:${holder.port}`;
+  let stack: Stack;
+  try {
+    stack = await startStack({ DEV_MODE: 'true', MOODLE_ISSUERS: origin, ALLOWED_ORIGINS: origin, ...vars });
+  } finally {
+    await holder.release();
+  }
   let demo: RunningDemo;
   try {
-    demo = await startDemo({ port, edgeUrl: stack.edge.url });
+    demo = await startDemo({ port: holder.port, edgeUrl: stack.edge.url });
   } catch (err) {
     await stack.close();
     throw err;

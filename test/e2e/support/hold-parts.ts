@@ -70,3 +70,31 @@ export async function partsHeld(page: Page, count: number): Promise<void> {
 export async function releaseParts(page: Page): Promise<void> {
   await page.evaluate('window.s3vReleaseParts()');
 }
+
+/**
+ * Counts, inside the page, the part PUTs sent and not yet ended (`window.s3vPartsInFlight()`), so
+ * that a test can act in the same task as it sees one on its way. Plain JavaScript, as above.
+ */
+const IN_FLIGHT = `(() => {
+  const proto = XMLHttpRequest.prototype;
+  const open = proto.open;
+  const send = proto.send;
+  const parts = new WeakSet();
+  let inFlight = 0;
+  proto.open = function (method, url, ...rest) {
+    if (method === 'PUT' && new URL(String(url), location.href).searchParams.has('partNumber')) parts.add(this);
+    return open.call(this, method, url, ...rest);
+  };
+  proto.send = function (body) {
+    if (parts.has(this)) {
+      inFlight += 1;
+      this.addEventListener('loadend', () => (inFlight -= 1));
+    }
+    return send.call(this, body);
+  };
+  window.s3vPartsInFlight = () => inFlight;
+})()`;
+
+export async function watchPartsInPage(page: Page): Promise<void> {
+  await page.evaluate(IN_FLIGHT);
+}
