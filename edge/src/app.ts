@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ConfigError, loadConfig } from './config';
 import { ApiError, errorResponse } from './errors';
 import type { AppEnv } from './http/app-env';
+import { drainBody } from './http/bounded-body';
 import { admin } from './routes/admin';
 import { captions } from './routes/captions';
 import { claim } from './routes/claim';
@@ -57,9 +58,15 @@ app.route('/api/ping', ping);
 app.route('/api/admin', admin); // GET stats, videos, health; DELETE videos/:id
 app.route('/dev', dev); // POST /dev/token (DEV_MODE, loopback only)
 
-app.notFound(() => errorResponse(new ApiError('NOT_FOUND', 'There is no such endpoint.')));
+app.notFound(async (c) => {
+  await drainBody(c.req.raw);
+  return errorResponse(new ApiError('NOT_FOUND', 'There is no such endpoint.'));
+});
 
-app.onError((err) => {
+// Every refusal reads what the client is still sending first (http/bounded-body.ts): answering
+// mid-body resets the connection, and the client would see a network error, not the refusal.
+app.onError(async (err, c) => {
+  await drainBody(c.req.raw);
   if (err instanceof ApiError) return errorResponse(err);
   if (err instanceof ConfigError) {
     console.error('edge misconfigured:', err.message);

@@ -3,6 +3,7 @@ import { MAX_POSTER_BYTES } from '../contract';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../http/app-env';
 import { ownSubmissionInQuery, requireToken } from '../http/auth';
+import { readBodyAtMost } from '../http/bounded-body';
 import { respond } from '../http/respond';
 import { finalKeyOf, posterKeyOf } from '../services/object-keys';
 import { headObject, putObject } from '../services/s3';
@@ -41,10 +42,8 @@ poster.post('/', requireToken('upload'), async (c) => {
   const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const final = finalKeyOf(c.req.query('s3_key') ?? '');
   if (!final) throw new ApiError('INVALID_REQUEST', 's3_key must be the upload\'s key.', 's3_key');
-  const declared = Number(c.req.header('Content-Length') ?? 0);
-  if (declared > MAX_POSTER_BYTES) throw new ApiError('INVALID_POSTER', `A poster is at most ${MAX_POSTER_BYTES} bytes.`);
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.length > MAX_POSTER_BYTES || !isJpeg(bytes)) {
+  const bytes = await readBodyAtMost(c.req.raw.body, MAX_POSTER_BYTES);
+  if (!bytes || !isJpeg(bytes)) {
     throw new ApiError('INVALID_POSTER', `A poster is a JPEG image of at most ${MAX_POSTER_BYTES} bytes.`);
   }
   const video = await findOwnUpload(c.env.DB, claims.iss, claims.sub, submissionid, final);
