@@ -1,4 +1,5 @@
 import type { VideoExtension } from '../contract';
+import { vint } from './ebml';
 
 /**
  * Which video container a file is, read from its first bytes, never from its
@@ -73,17 +74,6 @@ function isoBmff(bytes: Uint8Array): Container | null {
     return ascii(bytes, 8, 4) === 'qt  ' ? 'mov' : 'mp4';
   }
   return QUICKTIME_FIRST_ATOMS.has(type) ? 'mov' : null;
-}
-
-/** An EBML variable-length integer (RFC 8794 §4): its length from the leading zeros, its value with the marker bit kept for IDs. */
-function vint(bytes: Uint8Array, at: number, keepMarker: boolean): { value: number; length: number } | null {
-  const first = bytes[at];
-  if (first === undefined || first === 0) return null;
-  const length = Math.clz32(first) - 23;
-  if (length > 8 || at + length > bytes.length) return null;
-  let value = keepMarker ? first : first & (0xff >> length);
-  for (let i = 1; i < length; i++) value = value * 256 + bytes[at + i]!;
-  return { value, length };
 }
 
 function matroska(bytes: Uint8Array): Container | null {

@@ -1,4 +1,5 @@
 import type { HeaderFacts } from './iso-header';
+import { vint } from './ebml';
 
 /**
  * What a Matroska/WebM file's header says about it, read from the bytes confirm already holds
@@ -21,16 +22,6 @@ const ID = {
 } as const;
 
 interface Element { id: number; body: number; size: number; end: number }
-
-function vint(b: Uint8Array, at: number, keepMarker: boolean): { value: number; length: number; allOnes: boolean } | null {
-  const first = b[at];
-  if (first === undefined || first === 0) return null;
-  const length = Math.clz32(first) - 23;
-  if (length > 8 || at + length > b.length) return null;
-  let value = keepMarker ? first : first & (0xff >> length);
-  for (let i = 1; i < length; i++) value = value * 256 + b[at + i]!;
-  return { value, length, allOnes: !keepMarker && value === 2 ** (7 * length) - 1 };
-}
 
 /** The elements from `start` to `end`; an unknown size (all ones) runs to `end`. */
 function* elements(b: Uint8Array, start: number, end: number): Generator<Element> {
