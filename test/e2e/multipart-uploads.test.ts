@@ -10,7 +10,7 @@ import { openSession, type E2eSession } from './support/session';
 import { paddedVideo } from './support/fixtures';
 import { holdParts, partsHeld, releaseParts } from './support/hold-parts';
 import { until } from './support/wait';
-import { RETRY_DELAYS_MS } from '../../components/uploader/multipart-upload';
+import { RETRY_DELAYS_MS } from '../../components/uploader/edge-retry';
 
 /**
  * Large videos through the demo page, the AMD build and the real edge + S3:
