@@ -3,9 +3,9 @@ import { DOWNLOAD_URL_TTL_SECONDS } from '../contract';
 import type { AppEnv } from '../http/app-env';
 import { ownSubmissionInQuery, requireToken } from '../http/auth';
 import { respond } from '../http/respond';
-import { checkSigningKey, signPlaybackUrl } from '../services/cdn';
+import { signPlaybackUrl } from '../services/cdn';
 import { dispositionQuery } from '../services/download';
-import { releaseLink, spendViewableLink } from '../services/viewable';
+import { signViewableLink } from '../services/viewable';
 
 /**
  * GET /api/download-url?submissionid=: the teacher's (or owner's) way to keep the file, and the
@@ -22,16 +22,10 @@ download.get('/', requireToken('view'), async (c) => {
   const { config, now, claims } = c.var;
   const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const link = { env: c.env, viewer: claims, perHour: config.limits.playbacksPerHour, now };
-  // As playback-url: a key that cannot sign fails before the slot, and a signature that fails
-  // anyway gives the slot back, so a CDN_ERROR spends nothing.
-  await checkSigningKey(config.cdn);
-  const spent = await spendViewableLink(link, submissionid, 'download');
-  const { video } = spent;
   const expires = now + DOWNLOAD_URL_TTL_SECONDS;
-  const url = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(video.filename)).catch(async (err: unknown) => {
-    await releaseLink(link, spent);
-    throw err;
-  });
+  // As playback-url: one D1 round trip for the video and the slot; a CDN_ERROR spends nothing.
+  const { video, url } = await signViewableLink(link, config.cdn, submissionid, 'download', (v) =>
+    signPlaybackUrl(config.cdn, v.s3_key, expires, c.req.header('CF-Connecting-IP'), dispositionQuery(v.filename)));
   return respond<'GET /api/download-url'>(c, {
     url,
     expires_at: new Date(expires * 1000).toISOString(),

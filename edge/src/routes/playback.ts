@@ -3,8 +3,8 @@ import type { AppEnv } from '../http/app-env';
 import { ownSubmissionInQuery, requireToken } from '../http/auth';
 import { respond } from '../http/respond';
 import { mediaOf } from '../media/facts';
-import { checkSigningKey, signPlaybackUrl } from '../services/cdn';
-import { releaseLink, spendViewableLink } from '../services/viewable';
+import { signPlaybackUrl } from '../services/cdn';
+import { signViewableLink } from '../services/viewable';
 
 /**
  * GET /api/playback-url?submissionid=: a signed CDN URL of the submission's video for a viewer,
@@ -16,18 +16,12 @@ playback.get('/', requireToken('view'), async (c) => {
   const { config, now, claims } = c.var;
   const submissionid = ownSubmissionInQuery(claims, c.req.query('submissionid'));
   const link = { env: c.env, viewer: claims, perHour: config.limits.playbacksPerHour, now };
-  // A key that cannot sign fails here, before the slot: a CDN_ERROR spends nothing.
-  await checkSigningKey(config.cdn);
-  // The video's read and its slot (the playback_access event): one D1 round trip.
-  const spent = await spendViewableLink(link, submissionid, 'playback_access');
-  const { video } = spent;
   const expires = now + config.playbackUrlTtl;
-  const signed = await signPlaybackUrl(config.cdn, video.s3_key, expires, c.req.header('CF-Connecting-IP')).catch(async (err: unknown) => {
-    await releaseLink(link, spent);
-    throw err;
-  });
+  // The video's read and its slot (the playback_access event) are one D1 round trip; a CDN_ERROR spends nothing.
+  const { video, url } = await signViewableLink(link, config.cdn, submissionid, 'playback_access', (v) =>
+    signPlaybackUrl(config.cdn, v.s3_key, expires, c.req.header('CF-Connecting-IP')));
   return respond<'GET /api/playback-url'>(c, {
-    signed_url: signed,
+    signed_url: url,
     expires_at: new Date(expires * 1000).toISOString(),
     videoid: video.id,
     mimetype: video.mime_type,

@@ -1,5 +1,7 @@
+import type { Config } from '../config';
 import type { ViewClaims } from '../contract';
 import { ApiError } from '../errors';
+import { checkSigningKey } from './cdn';
 import { eventRow, playbackQuota } from './events';
 import { rateLimited, refuseIfBraked, releaseSlot, retryAfterSeconds, setBrake, slotStatement } from './rate-limit';
 import { currentVideo, currentVideoQuery, type VideoRow } from './videos';
@@ -29,7 +31,7 @@ export interface LinkRequest {
 }
 
 /** A link's slot, spent: the video it is for and the event row that is the slot. */
-export interface SpentLink {
+interface SpentLink {
   video: VideoRow;
   /** The `playback_access` or `download` row; {@link releaseLink} deletes it. */
   eventId: number;
@@ -42,11 +44,10 @@ export interface SpentLink {
  * the event exists only for a viewable video (404 or 410 spend nothing). A flood stops at KV's
  * brake, before it costs D1 anything.
  *
- * The link is signed after this, so the caller first makes sure signing cannot fail for its
- * configuration (services/cdn.ts `checkSigningKey`) and, should it fail anyway, gives the slot
- * back with {@link releaseLink}: a failed link spends nothing.
+ * The link is signed after this ({@link signViewableLink}), which makes sure first that signing
+ * cannot fail for its configuration and, should it fail anyway, gives the slot back.
  */
-export async function spendViewableLink(req: LinkRequest, submissionid: number, eventType: 'playback_access' | 'download'): Promise<SpentLink> {
+async function spendViewableLink(req: LinkRequest, submissionid: number, eventType: 'playback_access' | 'download'): Promise<SpentLink> {
   const { viewer, now } = req;
   const db = req.env.DB;
   const quota = playbackQuota(viewer, req.perHour, now);
@@ -77,10 +78,35 @@ export async function spendViewableLink(req: LinkRequest, submissionid: number, 
  * answers the signing failure, and a slot D1 could not give back stays spent (the quota then
  * errs by one towards refusing, never towards allowing).
  */
-export async function releaseLink(req: LinkRequest, link: SpentLink): Promise<void> {
+async function releaseLink(req: LinkRequest, link: SpentLink): Promise<void> {
   try {
     await releaseSlot(req.env.DB, 'events', link.eventId);
   } catch (err) {
     console.error('viewable: slot not given back', err instanceof Error ? err.message : err);
+  }
+}
+
+/**
+ * A signed link (playback-url, download-url) to the viewable video of `submissionid`, within the
+ * hour's quota: the CDN key is checked before the slot is spent (services/cdn.ts
+ * `checkSigningKey`: a misconfigured key is CDN_ERROR and spends nothing), the video's read and
+ * the slot are one D1 batch ({@link spendViewableLink}), and `sign` (the URL for that video) is
+ * called after; if it fails anyway the slot is given back ({@link releaseLink}) and its error
+ * propagates. Errors: VIDEO_NOT_FOUND 404, VIDEO_DELETED 410, RATE_LIMITED 429, CDN_ERROR 502.
+ */
+export async function signViewableLink(
+  req: LinkRequest,
+  cdn: Config['cdn'],
+  submissionid: number,
+  eventType: 'playback_access' | 'download',
+  sign: (video: VideoRow) => Promise<string>,
+): Promise<{ video: VideoRow; url: string }> {
+  await checkSigningKey(cdn);
+  const spent = await spendViewableLink(req, submissionid, eventType);
+  try {
+    return { video: spent.video, url: await sign(spent.video) };
+  } catch (err) {
+    await releaseLink(req, spent);
+    throw err;
   }
 }
