@@ -18,7 +18,7 @@ import { checkedMedia } from '../media/checked-facts';
 import { extensionOf } from '../services/filenames';
 import { finalKeyOf } from '../services/object-keys';
 import { deleteObject, deleteObjects, readStart } from '../services/s3';
-import { copyIfMatch } from '../services/s3-copy';
+import { copyIfMatch, type CopyOutcome } from '../services/s3-copy';
 import { openPostUpload } from '../services/upload-session';
 import { signReceipt } from '../services/tokens';
 import { confirm, releaseConfirm } from '../services/video-states';
@@ -91,9 +91,7 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   const video = final ? await findOwnUpload(db, claims.iss, claims.sub, submissionid, final) : null;
   if (!video) return refuse(new ApiError('UPLOAD_NOT_FOUND', 'No upload of yours has this key; start the upload again.', 's3_key'));
   if (video.upload_status === 'ready') return answer(video);
-  if (video.upload_status !== 'pending') {
-    return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${video.upload_status}); upload again.`, 's3_key'));
-  }
+  if (video.upload_status !== 'pending') return refuse(notPending(video.upload_status));
 
   /**
    * What the staging object says is only the answer while nobody has confirmed the upload: a
@@ -127,26 +125,20 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   // Only the holder of the confirm lease copies to the final key (services/confirm-lease.ts): a
   // confirm that would lose the transition must not write the bytes the winner confirmed.
   const lease = await takeConfirmLease(db, video, head.size);
-  if (lease.kind === 'busy') {
-    throw new ApiError('CONFIRM_IN_PROGRESS', 'Another request is confirming this upload; ask again shortly.', 's3_key', {
-      'Retry-After': String(lease.retryAfter),
-    });
-  }
+  if (lease.kind === 'busy') throw inProgress(lease.retryAfter);
   if (lease.kind === 'settled') {
     if (lease.row?.upload_status === 'ready') return answer(lease.row);
-    const state = lease.row?.upload_status ?? 'gone';
-    return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${state}); upload again.`, 's3_key'));
+    return refuse(notPending(lease.row?.upload_status ?? 'gone'));
   }
-  let copied: Awaited<ReturnType<typeof copyIfMatch>>;
+  let copied: CopyOutcome | null = null;
   try {
     copied = await copyIfMatch(s3, video.s3_bucket, key, video.s3_key, head, config.s3.copy, AbortSignal.timeout(copyDeadlineMs(head.size)));
-  } catch (err) {
-    await releaseConfirm(db, video.id, lease.token);
-    throw err;
+  } finally {
+    // Nothing was copied (a grant rewrote the staging object after the check, it is gone, or the
+    // copy failed): the next confirm need not wait for the lease to run out.
+    if (copied !== 'copied') await releaseConfirm(db, video.id, lease.token);
   }
   if (copied !== 'copied') {
-    // A grant rewrote the staging object after the check, or it is gone: nothing was copied.
-    await releaseConfirm(db, video.id, lease.token);
     if (copied === 'source-changed') {
       return settledOr(new ApiError('CHECKSUM_MISMATCH', 'The stored video changed while it was being confirmed; upload it again.', 'md5'));
     }
@@ -168,19 +160,30 @@ uploads.post('/confirm-upload', requireToken('upload'), async (c) => {
   if (current.upload_status === 'pending') {
     // This confirm's lease ran out and another confirm holds it now: that one's copy is the one
     // that counts, so nothing of the final key is touched here.
-    throw new ApiError('CONFIRM_IN_PROGRESS', 'Another request is confirming this upload; ask again shortly.', 's3_key', { 'Retry-After': '5' });
+    throw inProgress(5);
   }
   if (current.upload_status !== 'ready') {
     // The session ended (cancelled, abandoned, deleted) while its bytes were copied: the copy
     // must not outlive it. (Cleanup's sweep removes it again in any case.)
     await deleteObjects(s3, video.s3_bucket, [video.s3_key]);
-    return refuse(new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${current.upload_status}); upload again.`, 's3_key'));
+    return refuse(notPending(current.upload_status));
   }
   // The staging copy has served its purpose. Deleted after the answer (waitUntil): losing this
   // delete is acceptable, since the sweep deletes every staging key again once no grant can write it.
   c.executionCtx.waitUntil(deleteObject(s3, video.s3_bucket, key).catch(() => undefined));
   return answer(current);
 });
+
+function notPending(state: string): ApiError {
+  return new ApiError('UPLOAD_NOT_PENDING', `This upload can no longer be confirmed (it is ${state}); upload again.`, 's3_key');
+}
+
+/** Another confirm of the upload holds its lease (services/confirm-lease.ts): come back after `retryAfter` seconds. */
+function inProgress(retryAfter: number): ApiError {
+  return new ApiError('CONFIRM_IN_PROGRESS', 'Another request is confirming this upload; ask again shortly.', 's3_key', {
+    'Retry-After': String(retryAfter),
+  });
+}
 
 /** Deterministic for a given record (iat is the confirm time), so every confirm of it gets the same receipt. */
 async function confirmed(video: VideoRow, secret: string, graceDays: number): Promise<ConfirmUploadResponse> {
