@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
+import { largeBoxHeader } from '../test/support/iso-bytes';
 import { makePlayabilityFile, PLAYABILITY_CASES } from '../test/support/playability-files';
 import { percentile, row } from './stats';
 
@@ -41,15 +42,6 @@ function sparse(name: string, size: number, parts: Array<[offset: number, bytes:
   return path;
 }
 
-function isoBox(type: string, size: number): Buffer {
-  const b = Buffer.alloc(16);
-  b.writeUInt32BE(1, 0);
-  b.write(type, 4, 'latin1');
-  b.writeUInt32BE(Math.floor(size / 2 ** 32), 8);
-  b.writeUInt32BE(size % 2 ** 32, 12);
-  return b;
-}
-
 function files(): Record<string, string> {
   const fast = small('h264-faststart.mp4');
   const last = small('h264-index-last.mp4');
@@ -61,8 +53,8 @@ function files(): Record<string, string> {
   voidHeader.writeUIntBE(SIZE - mkv.length - 9, 3, 6);
   const avi = small('divx.avi');
   return {
-    'MP4, index first': sparse('fast.mp4', SIZE, [[0, fast], [fast.length, isoBox('free', SIZE - fast.length)]]),
-    'MP4, index at the end': sparse('last.mp4', SIZE, [[0, last.subarray(0, ftyp)], [ftyp, isoBox('free', gap + 16)], [ftyp + gap + 16, last.subarray(ftyp)]]),
+    'MP4, index first': sparse('fast.mp4', SIZE, [[0, fast], [fast.length, largeBoxHeader('free', SIZE - fast.length)]]),
+    'MP4, index at the end': sparse('last.mp4', SIZE, [[0, last.subarray(0, ftyp)], [ftyp, largeBoxHeader('free', gap + 16)], [ftyp + gap + 16, last.subarray(ftyp)]]),
     MKV: sparse('obs.mkv', SIZE, [[0, mkv], [mkv.length, voidHeader]]),
     AVI: sparse('divx.avi', SIZE, [[0, avi], [avi.length, Buffer.from('JUNK\0\0\0\0', 'latin1')]]),
   };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { probeMedia } from '../../components/media/probe';
 import { makePlayabilityFile, PLAYABILITY_CASES } from '../support/playability-files';
+import { largeBoxHeader } from '../support/iso-bytes';
 
 const dir = mkdtempSync(join(tmpdir(), 's3video-probe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,15 +28,6 @@ describe('probeMedia reads real files made by ffmpeg', () => {
 /** 2 GiB of nothing, sparse on disk: what lies between a file's header and its index. */
 const GAP = 2 * 1024 ** 3;
 
-function box(type: string, size: number): Buffer {
-  const b = Buffer.alloc(16);
-  b.writeUInt32BE(1, 0);
-  b.write(type, 4, 'latin1');
-  b.writeUInt32BE(Math.floor(size / 2 ** 32), 8);
-  b.writeUInt32BE(size % 2 ** 32, 12);
-  return b;
-}
-
 describe('probeMedia reads the header of a 2 GiB file, not the file', () => {
   it('finds the index at the end past 2 GiB of media data with a few reads', async () => {
     // ftyp, then a 2 GiB `free` (64-bit size) standing for the media data, then the real file's boxes.
@@ -44,7 +36,7 @@ describe('probeMedia reads the header of a 2 GiB file, not the file', () => {
     const path = join(dir, 'large-index-last.mp4');
     const fd = openSync(path, 'w');
     writeSync(fd, small, 0, ftypSize, 0);
-    writeSync(fd, box('free', GAP), 0, 16, ftypSize);
+    writeSync(fd, largeBoxHeader('free', GAP), 0, 16, ftypSize);
     writeSync(fd, small, ftypSize, small.length - ftypSize, ftypSize + GAP);
     closeSync(fd);
     const result = await probeMedia(await openAsBlob(path));

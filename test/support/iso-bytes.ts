@@ -58,3 +58,17 @@ export function isoBytes(o: IsoOptions): Buffer {
   const mdat = box('mdat', randomBytes(o.mdatBytes ?? 4096));
   return o.faststart === false ? Buffer.concat([ftyp, mdat, moov]) : Buffer.concat([ftyp, moov, mdat]);
 }
+
+/**
+ * The 16-byte header of a box whose 64-bit `largesize` is `size` (ISO/IEC 14496-12 §4.2: size
+ * field 1, then the type, then the size), for a box too large to write out (e.g. a 2 GiB `free`
+ * written sparse).
+ */
+export function largeBoxHeader(type: string, size: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(1, 0);
+  b.write(type, 4, 'latin1');
+  b.writeUInt32BE(Math.floor(size / 2 ** 32), 8);
+  b.writeUInt32BE(size % 2 ** 32, 12);
+  return b;
+}
