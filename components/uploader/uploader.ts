@@ -178,6 +178,18 @@ export class S3vUploader extends S3vElement {
       : null;
   }
 
+  /** A video the student has (handed in, or uploaded and not saved): its label, name, size and date, and a hint. */
+  private videoCard(kind: 'current' | 'unsaved', label: string, video: CurrentVideo, hint?: string): TemplateResult {
+    return html`
+      <div class=${kind}>
+        <p class="label">${label}</p>
+        <p class="name">${video.filename}</p>
+        <p class="muted">${this.videoDetails(video)}</p>
+        ${hint ? html`<p class="hint">${hint}</p>` : nothing}
+      </div>
+    `;
+  }
+
   private videoDetails(video: CurrentVideo): string {
     return this.t('upload_current_details', {
       size: video.filesize === null ? '' : formatBytes(video.filesize),
@@ -297,24 +309,9 @@ export class S3vUploader extends S3vElement {
     </button>`;
     const unsaved = this.unsaved();
     return html`
-      ${current
-        ? html`
-            <div class="current">
-              <p class="label">${this.t('upload_current')}</p>
-              <p class="name">${current.filename}</p>
-              <p class="muted">${this.videoDetails(current)}</p>
-            </div>
-          `
-        : nothing}
+      ${current ? this.videoCard('current', this.t('upload_current'), current) : nothing}
       ${unsaved
-        ? html`
-            <div class="unsaved">
-              <p class="label">${this.t('upload_unsaved')}</p>
-              <p class="name">${unsaved.filename}</p>
-              <p class="muted">${this.videoDetails(unsaved)}</p>
-              <p class="hint">${this.t(unsaved.saveable ? 'upload_unsaved_hint' : 'upload_unsaved_lost')}</p>
-            </div>
-          `
+        ? this.videoCard('unsaved', this.t('upload_unsaved'), unsaved, this.t(unsaved.saveable ? 'upload_unsaved_hint' : 'upload_unsaved_lost'))
         : nothing}
       <p class="line">${this.t('upload_drop')} ${picker}</p>
       <p class="muted">${accepted}</p>
